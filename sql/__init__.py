@@ -1,0 +1,71 @@
+"""The one loader for SQL text kept in this folder, shared by the ETL, the CLI and the dashboard.
+
+Queries are files (`sql/<group>/<name>.sql`); values are always bound as named parameters
+(`$brand`, `$start`), never formatted into the text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+SQL_DIR = Path(__file__).resolve().parent
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+@functools.lru_cache(maxsize=None)
+def text(name: str) -> str:
+    """SQL text of `name` ('etl/schema' or 'metrics/response_times'), without the .sql suffix."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def params_of(sql_text: str) -> set[str]:
+    """Named parameters a query uses, ignoring comments."""
+    body = "\n".join(line.split("--", 1)[0] for line in sql_text.splitlines())
+    return set(_PARAM.findall(body))
+
+
+def bind(name: str, params: dict | None = None) -> tuple[str, dict]:
+    """The query text and just the parameters it uses (DuckDB rejects unused named ones)."""
+    sql_text = text(name)
+    wanted = params_of(sql_text)
+    given = dict(params or {})
+    missing = wanted - given.keys()
+    if missing:
+        raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
+    return sql_text, {k: given[k] for k in wanted}
+
+
+def query(con, name: str, params: dict | None = None):
+    """Run one query file and return a pandas DataFrame (a fresh cursor per call: thread-safe)."""
+    sql_text, bound = bind(name, params)
+    cur = con.cursor()
+    try:
+        return cur.execute(sql_text, bound).df()
+    finally:
+        cur.close()
+
+
+def execute_script(con, name: str, params: dict | None = None) -> None:
+    """Run a file of several statements separated by ';' lines (DDL, derivations)."""
+    sql_text, bound = bind(name, params)
+    for statement in split_statements(sql_text):
+        used = {k: v for k, v in bound.items() if k in params_of(statement)}
+        con.execute(statement, used)
+
+
+def split_statements(sql_text: str) -> list[str]:
+    """Split on ';' at line end; our files never put ';' inside a string at a line end."""
+    parts, current = [], []
+    for line in sql_text.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            parts.append("\n".join(current))
+            current = []
+    tail = "\n".join(current).strip()
+    if tail and any(l.strip() and not l.strip().startswith("--") for l in current):
+        parts.append(tail)
+    return [p for p in parts if any(l.strip() and not l.strip().startswith("--") for l in p.splitlines())]
