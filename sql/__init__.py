@@ -40,13 +40,13 @@ def bind(name: str, params: dict | None = None) -> tuple[str, dict]:
 
 
 def query(con, name: str, params: dict | None = None):
-    """Run one query file and return a pandas DataFrame (a fresh cursor per call: thread-safe)."""
+    """Run one query file on `con` and return a pandas DataFrame.
+
+    Threads (Streamlit sessions) must pass their own `con.cursor()`: one DuckDB connection
+    refuses concurrent calls. The ETL passes its connection, whose temp tables a cursor can't see.
+    """
     sql_text, bound = bind(name, params)
-    cur = con.cursor()
-    try:
-        return cur.execute(sql_text, bound).df()
-    finally:
-        cur.close()
+    return con.execute(sql_text, bound).df()
 
 
 def execute_script(con, name: str, params: dict | None = None) -> None:

@@ -1,0 +1,111 @@
+"""Publish: build the next state in a private copy, then swap it in with one atomic rename.
+
+DuckDB allows one writer process or many readers, and a reader's open handle blocks a writer. So
+the ETL never opens the serving file for writing: it copies it to `<db>.building-<pid>`, loads
+and derives there, checkpoints, closes, and `os.replace`s the copy over the serving file. Readers
+holding the old file keep reading the old state (the old inode stays alive until they close); new
+readers see the new one. A failed or killed load leaves only a stray private copy, cleaned up by
+the next run. A lock file serialises writers.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from etl.errors import EtlError
+
+import sql
+
+
+def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute("set TimeZone = 'UTC'")
+    sql.execute_script(con, "etl/schema")
+    return con
+
+
+@contextlib.contextmanager
+def writer(db: Path):
+    """Yield a connection to a private copy of `db`; publish it only if the block succeeds."""
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(db):
+        _remove_stale_copies(db)
+        building = db.with_name(f"{db.name}.building-{os.getpid()}")
+        if db.exists():
+            shutil.copyfile(db, building)
+        con = connect_writer(building)
+        try:
+            yield con
+            con.execute("checkpoint")
+            con.close()
+            _fsync(building)
+            os.replace(building, db)
+            _fsync_dir(db.parent)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            _remove(building)
+            raise
+
+
+@contextlib.contextmanager
+def _exclusive(db: Path):
+    lock_path = db.with_name(f"{db.name}.etl-lock")
+    with open(lock_path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise EtlError(f"{db}: another load is running (lock {lock_path})") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_stale_copies(db: Path) -> None:
+    for stray in db.parent.glob(f"{db.name}.building-*"):
+        _remove(stray)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(f"{path}.wal")):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync(path)
+
+
+def data_version(db: Path) -> str:
+    """Changes whenever a load publishes: readers reopen and caches invalidate on it."""
+    try:
+        st = os.stat(db)
+    except FileNotFoundError:
+        return "missing"
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published state (never blocks the ETL: it writes a copy)."""
+    db = Path(db)
+    if not db.exists():
+        raise EtlError(f"{db}: no database yet; run `carepulse demo` or `carepulse load` first")
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    return con

@@ -1,0 +1,117 @@
+-- derive_conversations.sql: one row per customer conversation (a public thread whose root is a
+-- customer message, or a DM conversation a customer started).
+-- first_response_at: the first brand message in it at or after its start; for a public
+-- conversation handed off to DM, the brand's first DM answer counts too (whichever is first).
+-- moved_to_dm: a brand reply in it asks for a DM, or the customer has a DM conversation with the
+-- same brand that starts within $dm_handoff_hours after it.
+-- params: $dm_handoff_hours
+create or replace table conversations as
+
+with
+
+keyed as (select * from messages where conversation_id is not null),
+
+roots as (
+    select
+        conversation_id,
+        coalesce(
+            max(case when message_id = conversation_id then message_id end),
+            arg_min(message_id, created_at)
+        ) as root_id
+    from keyed
+    group by conversation_id
+),
+
+started as (
+    select
+        roots.conversation_id,
+        root.brand,
+        root.author_id as customer_id,
+        root.channel,
+        root.created_at as started_at
+    from roots
+    join keyed as root on root.message_id = roots.root_id
+    where root.direction = 'inbound'
+),
+
+traffic as (
+    select
+        started.conversation_id,
+        min(keyed.created_at) filter (
+            where keyed.direction = 'outbound' and keyed.created_at >= started.started_at
+        ) as first_reply_at,
+        count(*) filter (where keyed.direction = 'inbound') as inbound_count,
+        count(*) filter (where keyed.direction = 'outbound') as outbound_count,
+        arg_min(keyed.sentiment, keyed.created_at) filter (where keyed.direction = 'inbound')
+            as first_sentiment,
+        arg_max(keyed.sentiment, keyed.created_at) filter (where keyed.direction = 'inbound')
+            as last_sentiment,
+        coalesce(bool_or(outbound_flags.dm_redirect), false) as asked_for_dm
+    from started
+    join keyed using (conversation_id)
+    left join outbound_flags on outbound_flags.message_id = keyed.message_id
+    group by started.conversation_id
+),
+
+handoffs as (
+    select
+        public_side.conversation_id,
+        arg_min(dm_side.conversation_id, dm_side.started_at) as dm_conversation_id
+    from started as public_side
+    join started as dm_side
+      on dm_side.customer_id = public_side.customer_id
+     and dm_side.brand = public_side.brand
+     and dm_side.channel = 'dm'
+     and public_side.channel = 'public'
+     and dm_side.started_at >= public_side.started_at
+     and dm_side.started_at < public_side.started_at + to_hours($dm_handoff_hours::bigint)
+    group by public_side.conversation_id
+),
+
+combined as (
+    select
+        started.*,
+        traffic.inbound_count,
+        traffic.outbound_count,
+        traffic.first_sentiment,
+        traffic.last_sentiment,
+        handoffs.dm_conversation_id,
+        case
+            when dm_traffic.first_reply_at is null then traffic.first_reply_at
+            when traffic.first_reply_at is null then dm_traffic.first_reply_at
+            else least(traffic.first_reply_at, dm_traffic.first_reply_at)
+        end as first_response_at,
+        traffic.asked_for_dm or handoffs.dm_conversation_id is not null as moved_to_dm
+    from started
+    join traffic using (conversation_id)
+    left join handoffs using (conversation_id)
+    left join traffic as dm_traffic on dm_traffic.conversation_id = handoffs.dm_conversation_id
+),
+
+final as (
+    select
+        combined.conversation_id,
+        combined.brand,
+        combined.customer_id,
+        combined.channel,
+        combined.started_at,
+        combined.first_response_at,
+        epoch(combined.first_response_at - combined.started_at) / 60.0 as first_response_minutes,
+        null::double as first_response_business_minutes,
+        combined.first_response_at is not null as answered,
+        combined.moved_to_dm,
+        combined.inbound_count,
+        combined.outbound_count,
+        combined.first_sentiment,
+        combined.last_sentiment,
+        null::text as campaign,
+        dm_of.handoff_of
+    from combined
+    left join (
+        select dm_conversation_id, min(conversation_id) as handoff_of
+        from handoffs
+        group by dm_conversation_id
+    ) as dm_of on dm_of.dm_conversation_id = combined.conversation_id
+)
+
+select * from final;

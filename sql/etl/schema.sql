@@ -1,0 +1,88 @@
+-- schema.sql: the canonical tables (a public contract, documented in docs/tables.md).
+-- Idempotent: safe to run on an existing database.
+
+create table if not exists load_runs (
+    run_id          bigint primary key,
+    started_at      timestamptz not null,
+    finished_at     timestamptz,
+    source          text not null,          -- 'twcs' | 'x-json' | 'x-api' | 'demo'
+    file            text,                   -- path, or the API stream name
+    rows_read       bigint not null default 0,
+    rows_loaded     bigint not null default 0,
+    rows_duplicate  bigint not null default 0,
+    rows_rejected   bigint not null default 0,
+    cursor          text,                   -- newest id seen (incremental API pulls)
+    note            text
+);
+
+create table if not exists messages (
+    message_id        text not null,        -- unique (enforced by the loader); text, never floats
+    brand             text,
+    channel           text not null,        -- 'public' | 'dm'
+    direction         text not null,        -- 'inbound' (customer) | 'outbound' (brand)
+    author_id         text not null,
+    author_followers  bigint,
+    created_at        timestamptz not null,
+    text              text,
+    in_reply_to_id    text,
+    conversation_id   text,
+    source            text not null,
+    sentiment         double,               -- [-1, 1], inbound only
+    sentiment_label   text,                 -- negative | neutral | positive
+    response_ids      text,                 -- twcs response_tweet_id list, comma separated
+    dm_conversation_id text,                -- X API DM conversation id (channel 'dm')
+    run_id            bigint
+);
+
+create table if not exists rejected (
+    run_id   bigint,
+    source   text,
+    file     text,
+    line     bigint,                        -- record number in the file (1 = first data row)
+    raw      text,
+    reason   text not null
+);
+
+create table if not exists brand_accounts (
+    handle   text primary key               -- author ids that speak for a brand
+);
+
+create table if not exists api_cursors (
+    stream      text primary key,          -- e.g. 'mentions:AmazonHelp'
+    newest_id   text,
+    updated_at  timestamptz
+);
+
+create table if not exists conversations (
+    conversation_id   text,
+    brand             text,
+    customer_id       text,
+    channel           text,
+    started_at        timestamptz,
+    first_response_at timestamptz,
+    first_response_minutes double,
+    first_response_business_minutes double,
+    answered          boolean,
+    moved_to_dm       boolean,
+    inbound_count     bigint,
+    outbound_count    bigint,
+    first_sentiment   double,
+    last_sentiment    double,
+    campaign          text,
+    handoff_of        text                  -- for a DM conversation: the public one it continues
+);
+
+create table if not exists replies (
+    reply_id        text,
+    brand           text,
+    parent_id       text,
+    created_at      timestamptz,
+    latency_minutes double,
+    agent           text,
+    dm_redirect     boolean
+);
+
+create table if not exists meta (
+    key   text primary key,
+    value text
+);
