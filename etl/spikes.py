@@ -30,19 +30,22 @@ DAY = pd.Timedelta(days=1)
 class DetectorParams:
     """One set of defaults for every count series, at any fixed step (5 min, 1 h, ...).
 
-    Durations are pandas Timedelta strings; they are turned into step counts per series.
+    Durations are pandas Timedelta strings, turned into step counts for each series. The
+    defaults were chosen on the five NAB Twitter-volume series (see docs/spikes.md).
     """
 
-    season_weeks: int = 4  # same time of week in up to this many past weeks
-    season_days: int = 3  # fallback: same time of day in up to this many past days
-    season_halfwidth: str = "30min"  # +- this much around the same slot, to tame noise
+    season_weeks: int = 4  # seasonal slot: same time of week in up to 4 past weeks ...
+    season_days: int = 3  # ... or, before a week of history exists, same time of day
+    season_halfwidth: str = "30min"  # +- this much around the slot, to tame noise
     level_window: str = "3h"  # recent level: median of the last 3 hours
     season_weight: float = 0.5  # expected = w * seasonal + (1 - w) * level
-    scale_window: str = "1D"  # robust spread of the last day's residuals
+    scale_window: str = "3D"  # robust spread (1.4826 * median |residual|) of the last 3 days
     poisson_floor: float = 1.0  # scale >= poisson_floor * sqrt(expected)
     min_scale: float = 1.0  # scale never below one count
-    threshold: float = 8.0  # score needed for a spike
+    threshold: float = 12.0  # score needed for a spike
     min_excess: float = 5.0  # value must exceed expected by at least this many counts
+    memory: str = "21D"  # look-back for the "stands out against recent spikes" test
+    memory_factor: float = 0.4  # score >= memory_factor * max(score over memory); 0 disables
     cooldown: str = "6h"  # no new alert within this long after an alert
     step: str | None = None  # series step; None infers it (median timestamp difference)
 
@@ -115,6 +118,13 @@ def _scale(grid: np.ndarray, expected: np.ndarray, step: pd.Timedelta, p: Detect
     return np.fmax(mad, floor)
 
 
+def _score(grid: np.ndarray, step: pd.Timedelta, p: DetectorParams):
+    """Expected value, robust score and excess over expected at every grid step."""
+    expected = _expected(grid, step, p)
+    scale = _scale(grid, expected, step, p)
+    return expected, (grid - expected) / scale, grid - expected
+
+
 def _apply_cooldown(candidate: np.ndarray, pos: np.ndarray, cooldown_steps: int) -> np.ndarray:
     """Keep a candidate only if no kept alert lies within the cool-down before it."""
     keep = np.zeros(len(candidate), dtype=bool)
@@ -141,10 +151,14 @@ def detect(timestamps, values, params: DetectorParams = DetectorParams()) -> pd.
         return out.assign(expected=[], score=[], is_spike=np.array([], dtype=bool))
     step = pd.Timedelta(params.step) if params.step else infer_step(ts)
     grid, pos = _to_grid(ts, vals.to_numpy(), step)
-    expected = _expected(grid, step, params)
-    scale = _scale(grid, expected, step, params)
-    score = (grid - expected) / scale
-    candidate = (score >= params.threshold) & (grid - expected >= params.min_excess)
+    expected, score, excess = _score(grid, step, params)
+    candidate = (score >= params.threshold) & (excess >= params.min_excess)
+    if params.memory_factor > 0:
+        # Heavy-tailed series burst all the time; only bursts comparable to the largest of the
+        # recent past are news. The bar reads scores strictly before t.
+        window = _steps(params.memory, step)
+        bar = pd.Series(score).shift(1).rolling(window, min_periods=1).max().to_numpy()
+        candidate &= ~(score < params.memory_factor * bar)
     candidate = np.nan_to_num(candidate[pos], nan=0).astype(bool)
     out["expected"] = expected[pos]
     out["score"] = score[pos]
