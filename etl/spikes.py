@@ -77,9 +77,11 @@ def _lagged_median(grid: np.ndarray, period: int, count: int, half: int) -> np.n
     n = len(grid)
     if count <= 0 or period <= half or n == 0:
         return np.full(n, np.nan)
+    # At most 13 offsets per past slot, so fine steps (1 min) do not blow up memory.
+    offsets = np.unique(np.round(np.linspace(-half, half, min(2 * half + 1, 13))).astype(int))
     cols = []
     for k in range(1, count + 1):
-        for j in range(-half, half + 1):
+        for j in offsets:
             lag = k * period - j
             col = np.full(n, np.nan)
             if lag < n:
