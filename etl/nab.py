@@ -129,7 +129,9 @@ def score_file(
     }
 
 
-def normalise(raw: float, n_windows: int, null_raw: float, profile: CostProfile = STANDARD) -> float:
+def normalise(
+    raw: float, n_windows: int, null_raw: float, profile: CostProfile = STANDARD
+) -> float:
     """NAB's 0..100 scale: null detector -> 0, a perfect detector -> 100."""
     perfect = n_windows * profile.tp_weight
     if perfect == null_raw:

@@ -6,8 +6,9 @@ A point is a spike when its count stands far above what recent history predicts:
                   weeks, +- a few steps) and a recent level (median of the last hours)
     scale(t)    = max(robust spread of recent residuals, sqrt(expected) * poisson_floor, min_scale)
     score(t)    = (value(t) - expected(t)) / scale(t)
-    spike(t)    = score >= threshold and value - expected >= min_excess and no alert in the
-                  cool-down before t
+    spike(t)    = score >= threshold and value - expected >= min_excess
+                  and score >= memory_factor * (largest score of the `memory` before t)
+                  and no alert in the cool-down before t
 
 Every statistic at t reads values strictly before t (the value at t enters only its own
 score), so running on a prefix of a series flags that prefix exactly as the full run does.
@@ -181,7 +182,10 @@ def detect_file(input_csv, output_csv=None, params: DetectorParams = DetectorPar
     missing = [c for c in ("timestamp", "value") if c not in frame.columns]
     if missing:
         raise ValueError(f"{path} must have columns timestamp,value; missing {', '.join(missing)}.")
-    ts = pd.to_datetime(frame["timestamp"], errors="coerce", utc=False, format="mixed")
+    try:
+        ts = pd.to_datetime(frame["timestamp"], errors="coerce", format="mixed")
+    except (ValueError, TypeError) as exc:  # e.g. mixed time zones
+        raise ValueError(f"{path}: cannot parse the timestamp column ({exc}).") from exc
     if ts.isna().any():
         row = int(np.flatnonzero(ts.isna())[0])
         raise ValueError(
@@ -190,7 +194,8 @@ def detect_file(input_csv, output_csv=None, params: DetectorParams = DetectorPar
     vals = pd.to_numeric(frame["value"], errors="coerce")
     if vals.isna().any():
         row = int(np.flatnonzero(vals.isna())[0])
-        raise ValueError(f"{path} row {row + 2}: value {frame['value'].iloc[row]!r} is not a number.")
+        bad = frame["value"].iloc[row]
+        raise ValueError(f"{path} row {row + 2}: value {bad!r} is not a number.")
     result = detect(ts, vals, params)
     out = frame.copy()
     out["expected"] = result["expected"].to_numpy()
