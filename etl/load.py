@@ -67,7 +67,7 @@ def _load_one_twcs(con, layout: twcs.CsvLayout, progress: Progress) -> RunSummar
 
 
 def start_run(con, source: str, file: str) -> RunSummary:
-    run_id = con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchone()[0]
+    run_id = con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchall()[0][0]
     con.execute(
         "insert into load_runs (run_id, started_at, source, file) values ($id, $at, $source, $file)",
         {"id": run_id, "at": _now(), "source": source, "file": file},

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -31,6 +32,7 @@ class CsvLayout:
     encoding: str                 # 'utf-8' or 'latin-1'
     header: tuple[str, ...]       # the names as written (BOM stripped)
     columns: dict[str, str]       # canonical name -> header name
+    newline: str = "\n"           # '\n' or '\r\n', from the header line
 
 
 @dataclass
@@ -60,7 +62,9 @@ def inspect(path: str | Path) -> CsvLayout:
         raise EtlError(f"{path}: binary data, not a CSV file")
     encoding = _encoding_of(path)
     header = _header_of(head, encoding, path)
-    return CsvLayout(path, encoding, header, _map_columns(header, path))
+    first_line = head.split(b"\n", 1)[0]
+    newline = "\r\n" if first_line.endswith(b"\r") else "\n"
+    return CsvLayout(path, encoding, header, _map_columns(header, path), newline)
 
 
 def _encoding_of(path: Path) -> str:
@@ -156,20 +160,35 @@ def read(con, layout: CsvLayout) -> RawRead:
     counted: dict = {}
     counter = threading.Thread(target=lambda: counted.update(r=count_records(layout.path)))
     counter.start()
-    parse_rejects = _read_duckdb(con, layout)
+    attempts = [True, False]                  # strict CSV first, then DuckDB's lenient mode
+    parse_rejects = _try_duckdb(con, layout, strict=attempts[0])
     counter.join()
     records, lines = counted["r"]
-    parsed = con.execute("select count(*) from raw_twcs").fetchone()[0]
-    if parsed + len(parse_rejects) == records:
-        record_lines = lines if parse_rejects.empty else None
-        return RawRead(records, parsed, _labelled(parse_rejects), "duckdb", record_lines)
+    for strict in attempts:
+        if strict is False:
+            parse_rejects = _try_duckdb(con, layout, strict=False)
+        if parse_rejects is None:
+            continue
+        parsed = con.execute("select count(*) from raw_twcs").fetchall()[0][0]
+        if parsed + len(parse_rejects) == records:
+            record_lines = lines if parse_rejects.empty else None
+            return RawRead(records, parsed, _labelled(parse_rejects), "duckdb", record_lines)
     parse_rejects, record_lines = _read_python(con, layout)
-    parsed = con.execute("select count(*) from raw_twcs").fetchone()[0]
+    parsed = con.execute("select count(*) from raw_twcs").fetchall()[0][0]
     return RawRead(parsed + len(parse_rejects), parsed, parse_rejects, "python-csv",
                    np.asarray(record_lines, dtype=np.int64))
 
 
-def _read_duckdb(con, layout: CsvLayout) -> pd.DataFrame:
+def _try_duckdb(con, layout: CsvLayout, strict: bool) -> pd.DataFrame | None:
+    """Parse with DuckDB; None when DuckDB refuses the file (its state machine gives up)."""
+    try:
+        return _read_duckdb(con, layout, strict)
+    except duckdb.Error:
+        con.abort()
+        return None
+
+
+def _read_duckdb(con, layout: CsvLayout, strict: bool) -> pd.DataFrame:
     con.execute("drop table if exists reject_errors")
     con.execute("drop table if exists reject_scans")
     select = ", ".join(
@@ -183,13 +202,16 @@ def _read_duckdb(con, layout: CsvLayout) -> pd.DataFrame:
         from read_csv($path, header = true, all_varchar = true, auto_detect = false,
                       columns = $columns, delim = ',', quote = '"', escape = '"',
                       encoding = $encoding, parallel = false, null_padding = false,
-                      max_line_size = $max_line, store_rejects = true, strict_mode = true)
+                      new_line = $newline,
+                      max_line_size = $max_line, store_rejects = true, strict_mode = $strict)
         """,
         {
             "path": str(layout.path),
             "columns": {name: "VARCHAR" for name in _unique_header(layout.header)},
             "encoding": layout.encoding,
+            "newline": layout.newline.encode("unicode_escape").decode(),
             "max_line": MAX_LINE_BYTES,
+            "strict": strict,
         },
     )
     return con.execute(
@@ -229,9 +251,9 @@ def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
     header_len = len(layout.header)
     index = {c: layout.header.index(h) for c, h in layout.columns.items()}
     rows, rejects, record_lines = [], [], []
-    with layout.path.open("r", encoding=layout.encoding, newline="", errors="replace") as fh:
+    with layout.path.open("r", encoding=layout.encoding, newline="\n", errors="replace") as fh:
         csv.field_size_limit(MAX_LINE_BYTES)
-        reader = csv.reader(_no_nul(fh))
+        reader = csv.reader(_clean_lines(fh))
         try:
             next(reader)
         except StopIteration:
@@ -254,7 +276,8 @@ def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
                 continue
             record += 1
             record_lines.append(start_line)
-            rows.append([record] + [fields[index[c]] if c in index else None for c in RAW_COLUMNS])
+            rows.append([record] + [_restore_cr(fields[index[c]]) if c in index else None
+                                    for c in RAW_COLUMNS])
     frame = pd.DataFrame(rows, columns=["record", *RAW_COLUMNS]).astype(
         {"record": "int64", **{c: "object" for c in RAW_COLUMNS}}
     )
@@ -268,6 +291,20 @@ def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
     return pd.DataFrame(rejects, columns=["line", "raw", "reason"]), record_lines
 
 
-def _no_nul(lines):
+_CR_STANDIN = "\ue000"
+
+
+def _clean_lines(lines):
+    """Drop NUL bytes; hide a bare CR inside a record (real twcs copies have unquoted ones) from
+    the csv module, which would end the record there; `_restore_cr` puts it back."""
     for line in lines:
-        yield line.replace("\x00", "") if "\x00" in line else line
+        if "\x00" in line:
+            line = line.replace("\x00", "")
+        body, end = (line[:-2], "\r\n") if line.endswith("\r\n") else (line, "")
+        if "\r" in body:
+            line = body.replace("\r", _CR_STANDIN) + end
+        yield line
+
+
+def _restore_cr(field: str) -> str:
+    return field.replace(_CR_STANDIN, "\r") if _CR_STANDIN in field else field

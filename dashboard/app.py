@@ -1,0 +1,33 @@
+"""CarePulse dashboard: a thin router. Shared sidebar filters, then the chosen page renders."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboard import data, filters, state  # noqa: E402
+from dashboard.pages import overview  # noqa: E402
+from etl.api import EtlError  # noqa: E402
+
+
+def main() -> None:
+    st.set_page_config(page_title="CarePulse", page_icon="📈", layout="wide")
+    pages = [
+        st.Page(overview.page, title="Overview", default=True),  # served at /
+    ]
+    nav = st.navigation(pages)
+    try:
+        chosen = filters.sidebar()
+    except EtlError as exc:
+        st.error(str(exc))
+        st.stop()
+    state.set_filters(chosen)
+    st.sidebar.caption(f"Database: `{data.db_file()}`")
+    nav.run()
+
+
+main()

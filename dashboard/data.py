@@ -1,0 +1,65 @@
+"""Cached, thread-safe data access for the pages: every query is a file in sql/.
+
+One read-only connection per published data version (a load swaps the file; the next rerun sees
+a new version and reopens). Each query runs on its own cursor, because Streamlit sessions run on
+separate threads and one DuckDB connection refuses concurrent calls. Results are cached by
+(query, parameters, data version).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+import pandas as pd
+import streamlit as st
+
+import sql
+from etl import api
+
+
+def db_file() -> str:
+    return str(api.db_path(os.environ.get("CAREPULSE_DB")))
+
+
+def version() -> str:
+    return api.data_version(db_file())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(db: str, data_version: str):
+    return api.open_reader(db)
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """Result of sql/<name>.sql with `params`, cached per data version."""
+    return _cached(name, _freeze(params), version())
+
+
+@st.cache_data(max_entries=1000, show_spinner=False)
+def _cached(name: str, frozen: str, data_version: str) -> pd.DataFrame:
+    params = _thaw(frozen)
+    cursor = _connection(db_file(), data_version).cursor()
+    try:
+        return sql.query(cursor, name, params)
+    finally:
+        cursor.close()
+
+
+def _freeze(params: dict) -> str:
+    return json.dumps(params, sort_keys=True, default=_encode)
+
+
+def _encode(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return {"__dt__": value.isoformat()}
+    raise TypeError(f"cannot bind {type(value).__name__}")
+
+
+def _thaw(frozen: str) -> dict:
+    def hook(obj):
+        if "__dt__" in obj:
+            return dt.datetime.fromisoformat(obj["__dt__"])
+        return obj
+
+    return json.loads(frozen, object_hook=hook)

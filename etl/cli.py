@@ -1,0 +1,169 @@
+"""`carepulse`: the command line users script against.
+
+    carepulse load twcs FILE... [--db PATH]
+    carepulse demo [--db PATH] [--rows N] [--seed S]
+    carepulse dashboard [--db PATH] [--port N]
+
+The database is --db, else $CAREPULSE_DB, else ./carepulse.duckdb. Errors print one line and exit
+non-zero; the database is left as it was.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from etl import settings
+from etl.errors import EtlError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except EtlError as exc:
+        print(f"carepulse: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("carepulse: interrupted; the database is unchanged", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="carepulse", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    _add_load(sub)
+    _add_demo(sub)
+    _add_dashboard(sub)
+    return parser
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help=f"DuckDB file (default ${settings.DB_ENV} or ./{settings.DEFAULT_DB})")
+
+
+def _add_load(sub) -> None:
+    load = sub.add_parser("load", help="load interaction history into the database")
+    kinds = load.add_subparsers(dest="kind")
+    twcs = kinds.add_parser("twcs", help='files in the "Customer Support on Twitter" CSV format')
+    twcs.add_argument("files", nargs="+", metavar="FILE")
+    _db_arg(twcs)
+    twcs.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    twcs.set_defaults(func=cmd_load_twcs)
+
+
+def _add_demo(sub) -> None:
+    demo = sub.add_parser("demo", help="generate realistic demo data and load it")
+    _db_arg(demo)
+    demo.add_argument("--rows", type=int, default=150_000, help="approximate rows (default 150000)")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--days", type=int, default=90)
+    demo.set_defaults(func=cmd_demo)
+
+
+def _add_dashboard(sub) -> None:
+    dash = sub.add_parser("dashboard", help="start the Streamlit dashboard")
+    _db_arg(dash)
+    dash.add_argument("--port", type=int, default=8501)
+    dash.add_argument("--address", default="127.0.0.1",
+                      help="address to bind (default 127.0.0.1: this machine only)")
+    dash.set_defaults(func=cmd_dashboard)
+
+
+class StageProgress:
+    """A one-line progress bar over the stages of a load, on stderr."""
+
+    def __init__(self, stages: int, stream=None):
+        stream = stream or sys.stderr
+        self.stages, self.done, self.stream = max(stages, 1), 0, stream
+        self.started = time.monotonic()
+        self.tty = stream.isatty()
+
+    def __call__(self, label: str) -> None:
+        self.done = min(self.done + 1, self.stages)
+        filled = int(24 * self.done / self.stages)
+        bar = "#" * filled + "-" * (24 - filled)
+        line = f"[{bar}] {self.done}/{self.stages} {time.monotonic() - self.started:6.1f}s {label}"
+        if self.tty:
+            self.stream.write("\r\033[K" + line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def cmd_load_twcs(args) -> int:
+    from etl import load
+
+    db = settings.db_path(args.db)
+    progress = StageProgress(3 * len(args.files) + 1)
+    try:
+        runs = load.load_twcs(db, args.files, progress)
+    finally:
+        progress.close()
+    print_runs(runs, db, as_json=args.json)
+    return 0
+
+
+def print_runs(runs, db: Path, as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps([r.as_dict() for r in runs], indent=2))
+        return
+    for r in runs:
+        print(
+            f"{r.file}: read {r.rows_read:,} · loaded {r.rows_loaded:,} · "
+            f"duplicates {r.rows_duplicate:,} · rejected {r.rows_rejected:,}"
+        )
+    if any(r.rows_rejected for r in runs):
+        print(f"rejected rows and their reasons: table `rejected` in {db}")
+    print(f"database: {db}")
+
+
+def cmd_demo(args) -> int:
+    from etl import demo, load
+
+    db = settings.db_path(args.db)
+    out_dir = db.parent / "demo_source"
+    started = time.monotonic()
+    info = demo.generate(out_dir, rows=args.rows, seed=args.seed, days=args.days)
+    print(f"generated {info.get('rows', args.rows):,} demo rows in "
+          f"{time.monotonic() - started:.1f}s into {out_dir}")
+    progress = StageProgress(4)
+    try:
+        runs = load.load_twcs(db, [out_dir / "twcs.csv"], progress)
+    finally:
+        progress.close()
+    print_runs(runs, db)
+    return 0
+
+
+def cmd_dashboard(args) -> int:
+    db = settings.db_path(args.db).resolve()
+    if not db.exists():
+        raise EtlError(f"{db}: no database yet; run `carepulse demo` or `carepulse load twcs FILE` first")
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    env = dict(os.environ, **{settings.DB_ENV: str(db)})
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port), "--server.address", args.address,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
+    ]
+    print(f"CarePulse dashboard on http://{args.address}:{args.port}  (database {db})")
+    return subprocess.call(cmd, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

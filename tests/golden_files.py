@@ -1,0 +1,50 @@
+"""Golden outputs: checked-in expected results of real data through the production code.
+
+Regenerating is a deliberate act: `CAREPULSE_REGEN_GOLDEN=1 pytest tests/...`, then review the diff.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(frame: pd.DataFrame, name: str, rtol: float = 1e-9) -> None:
+    path = GOLDEN_DIR / f"{name}.csv"
+    actual = _normalised(frame)
+    if os.environ.get("CAREPULSE_REGEN_GOLDEN") == "1":
+        actual.to_csv(path, index=False)
+    assert path.exists(), f"no golden file {path}; create it deliberately with CAREPULSE_REGEN_GOLDEN=1"
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    got = pd.read_csv(_roundtrip(actual), dtype=str, keep_default_na=False)
+    assert list(got.columns) == list(expected.columns)
+    assert len(got) == len(expected), f"{name}: {len(got)} rows, golden has {len(expected)}"
+    for column in expected.columns:
+        left, right = pd.to_numeric(got[column], errors="coerce"), pd.to_numeric(expected[column], errors="coerce")
+        if left.notna().all() and right.notna().all() and (got[column] != "").all():
+            pdt.assert_series_equal(left, right, rtol=rtol, check_names=False)
+        else:
+            assert got[column].tolist() == expected[column].tolist(), f"{name}.{column} differs"
+
+
+def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        elif pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].round(6)
+    return out
+
+
+def _roundtrip(frame: pd.DataFrame):
+    import io
+
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    buffer.seek(0)
+    return buffer
