@@ -10,6 +10,7 @@ non-zero; the database is left as it was.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import subprocess
@@ -37,32 +38,44 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+# Further commands live in their own modules, each with `register(subparsers, load_kinds)`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carepulse", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command")
-    _add_load(sub)
+    load_kinds = _add_load(sub)
     _add_demo(sub)
     _add_dashboard(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, load_kinds)
     return parser
 
 
-def _db_arg(p: argparse.ArgumentParser) -> None:
+def db_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help=f"DuckDB file (default ${settings.DB_ENV} or ./{settings.DEFAULT_DB})")
 
 
-def _add_load(sub) -> None:
+def config_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", help=f"carepulse.toml (default ${settings.CONFIG_ENV} or ./carepulse.toml)")
+
+
+def _add_load(sub):
     load = sub.add_parser("load", help="load interaction history into the database")
     kinds = load.add_subparsers(dest="kind")
     twcs = kinds.add_parser("twcs", help='files in the "Customer Support on Twitter" CSV format')
     twcs.add_argument("files", nargs="+", metavar="FILE")
-    _db_arg(twcs)
+    db_arg(twcs)
+    config_arg(twcs)
     twcs.add_argument("--json", action="store_true", help="print the run summary as JSON")
     twcs.set_defaults(func=cmd_load_twcs)
+    return kinds
 
 
 def _add_demo(sub) -> None:
     demo = sub.add_parser("demo", help="generate realistic demo data and load it")
-    _db_arg(demo)
+    db_arg(demo)
     demo.add_argument("--rows", type=int, default=150_000, help="approximate rows (default 150000)")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--days", type=int, default=90)
@@ -71,7 +84,7 @@ def _add_demo(sub) -> None:
 
 def _add_dashboard(sub) -> None:
     dash = sub.add_parser("dashboard", help="start the Streamlit dashboard")
-    _db_arg(dash)
+    db_arg(dash)
     dash.add_argument("--port", type=int, default=8501)
     dash.add_argument("--address", default="127.0.0.1",
                       help="address to bind (default 127.0.0.1: this machine only)")
@@ -107,10 +120,13 @@ class StageProgress:
 def cmd_load_twcs(args) -> int:
     from etl import load
 
+    from etl.config import load_config
+
     db = settings.db_path(args.db)
+    config = load_config(args.config)
     progress = StageProgress(3 * len(args.files) + 1)
     try:
-        runs = load.load_twcs(db, args.files, progress)
+        runs = load.load_twcs(db, args.files, progress, config)
     finally:
         progress.close()
     print_runs(runs, db, as_json=args.json)
@@ -133,6 +149,7 @@ def print_runs(runs, db: Path, as_json: bool = False) -> None:
 
 def cmd_demo(args) -> int:
     from etl import demo, load
+    from etl.config import load_config
 
     db = settings.db_path(args.db)
     out_dir = db.parent / "demo_source"
@@ -142,7 +159,8 @@ def cmd_demo(args) -> int:
           f"{time.monotonic() - started:.1f}s into {out_dir}")
     progress = StageProgress(4)
     try:
-        runs = load.load_twcs(db, [out_dir / "twcs.csv"], progress)
+        runs = load.load_twcs(db, [out_dir / "twcs.csv"], progress,
+                              load_config(out_dir / "carepulse.toml"))
     finally:
         progress.close()
     print_runs(runs, db)

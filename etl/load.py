@@ -16,6 +16,7 @@ import pandas as pd
 
 import sql
 from etl import derive, publish
+from etl.config import Config, load_config
 from etl.errors import EtlError
 from etl.sources import twcs
 
@@ -42,8 +43,10 @@ def _quiet(_: str) -> None:
     pass
 
 
-def load_twcs(db: Path, files: list[str | Path], progress: Progress = _quiet) -> list[RunSummary]:
+def load_twcs(db: Path, files: list[str | Path], progress: Progress = _quiet,
+              config: Config | None = None) -> list[RunSummary]:
     """Load twcs CSV files into `db` in one atomic publish; all files or none."""
+    config = config or load_config()
     layouts = [twcs.inspect(f) for f in files]          # fail before touching the database
     summaries = []
     with publish.writer(db) as con:
@@ -51,7 +54,7 @@ def load_twcs(db: Path, files: list[str | Path], progress: Progress = _quiet) ->
             progress(f"reading {layout.path.name}")
             summaries.append(_load_one_twcs(con, layout, progress))
         progress("deriving conversations and replies")
-        finish(con)
+        finish(con, config)
     return summaries
 
 
@@ -126,9 +129,9 @@ def _save_rejects(con, run: RunSummary, rejects: pd.DataFrame) -> None:
     con.unregister("rejects_frame")
 
 
-def finish(con) -> None:
-    """After all sources of a publish: re-derive everything loaded."""
-    derive.rebuild(con)
+def finish(con, config: Config) -> None:
+    """After all sources of a publish: store the configuration, re-derive everything loaded."""
+    derive.rebuild(con, config)
 
 
 def _now() -> datetime:
