@@ -1,0 +1,233 @@
+"""Sentiment of inbound customer messages: VADER's compound score, computed set-based in DuckDB.
+
+Two paths give a score in [-1, 1] and a label (negative | neutral | positive):
+
+- `reference_scores`: plain VADER (`polarity_scores(text)['compound']`), one Python call per text.
+  The yardstick, far too slow for the ETL.
+- `score_texts` / `score_messages`: the same rules as SQL over all texts at once
+  (sql/etl/sentiment.sql). With `care=True` (the default) the care lexicon and rules in
+  etl/care_lexicon.tsv are added: complaints such as "still waiting" or "doesn't work" carry no
+  VADER word, and "please"/"help" make VADER read requests as praise.
+
+The lexicons are VADER's own files (shipped in the vaderSentiment package), loaded once per
+connection into temp tables; see docs/sentiment.md for the method and measured figures.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from vaderSentiment import vaderSentiment as vader
+
+import sql
+
+THRESHOLD = 0.05  # VADER's standard cut: compound >= 0.05 positive, <= -0.05 negative
+LABELS = ("negative", "neutral", "positive")
+CARE_LEXICON = Path(__file__).with_name("care_lexicon.tsv")
+VADER_DIR = Path(vader.__file__).resolve().parent
+# Every emoji whose VADER description carries sentiment lies in these blocks (checked in tests).
+EMOJI_BLOCKS = re.compile("[\u2300-\u27bf\u2900-\u2bff\U0001f000-\U0001faff]")
+_LEXICON_TABLES = ("sentiment_words", "sentiment_context", "sentiment_phrases")
+
+
+# -- reference path ----------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _analyzer() -> vader.SentimentIntensityAnalyzer:
+    return vader.SentimentIntensityAnalyzer()
+
+
+def label_of(score: float) -> str:
+    if score >= THRESHOLD:
+        return "positive"
+    if score <= -THRESHOLD:
+        return "negative"
+    return "neutral"
+
+
+def reference_scores(texts) -> pd.DataFrame:
+    """Plain VADER, one call per text: DataFrame(score, label) in input order."""
+    analyzer = _analyzer()
+    scores = [analyzer.polarity_scores(t if isinstance(t, str) else "")["compound"] for t in texts]
+    return pd.DataFrame({"score": scores, "label": [label_of(s) for s in scores]})
+
+
+# -- fast path ---------------------------------------------------------------------------------
+
+def score_texts(texts, con: duckdb.DuckDBPyConnection | None = None, care: bool = True) -> pd.DataFrame:
+    """Score a list of texts through the SQL path: DataFrame(score, label) in input order."""
+    own = con is None
+    con = con or duckdb.connect()
+    try:
+        load_lexicon(con)
+        frame = pd.DataFrame({"text": pd.Series(list(texts), dtype=object)})
+        frame["ord"] = range(len(frame))
+        con.register("sentiment_texts_df", frame)
+        try:
+            sql.execute_script(con, "etl/sentiment_stage_texts")
+            _score_input(con, care)
+            result = sql.query(con, "etl/sentiment_texts_result")
+        finally:
+            con.unregister("sentiment_texts_df")
+            sql.execute_script(con, "etl/sentiment_cleanup")
+        return result[["score", "label"]].reset_index(drop=True)
+    finally:
+        if own:
+            con.close()
+
+
+def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
+    """Score inbound messages whose sentiment is NULL (each distinct text once); returns the count.
+
+    Outbound rows are never touched. A NULL or empty text scores 0 (neutral), as in VADER.
+    """
+    load_lexicon(con)
+    sql.execute_script(con, "etl/sentiment_stage_messages")
+    try:
+        _score_input(con, care)
+        update, params = sql.bind("etl/sentiment_update")
+        rows = con.execute(update, params).fetchall()
+        return int(rows[0][0]) if rows else 0
+    finally:
+        sql.execute_script(con, "etl/sentiment_cleanup")
+
+
+def _score_input(con, care: bool) -> None:
+    """temp table sentiment_input(id, text) -> temp table sentiment_scores(id, score, label)."""
+    sql.execute_script(con, "etl/sentiment", {"care": bool(care), "threshold": THRESHOLD})
+
+
+# -- lexicons ----------------------------------------------------------------------------------
+
+def load_lexicon(con, force: bool = False) -> None:
+    """Create the lexicon temp tables and macros on this connection (once; cheap to call again)."""
+    if not force:
+        present = con.execute(
+            "select count(*) from duckdb_tables() where temporary and table_name in "
+            "('sentiment_words', 'sentiment_context', 'sentiment_phrases')"
+        ).fetchall()[0][0]
+        if present == len(_LEXICON_TABLES):
+            return
+    words, context, phrases = lexicon_frames()
+    con.register("sentiment_words_df", words)
+    con.register("sentiment_context_df", context)
+    con.register("sentiment_phrases_df", phrases)
+    try:
+        sql.execute_script(con, "etl/sentiment_setup")
+    finally:
+        for name in ("sentiment_words_df", "sentiment_context_df", "sentiment_phrases_df"):
+            con.unregister(name)
+
+
+def normalize_term(term: str) -> str:
+    """The lookup key of a token, exactly as sql/etl/sentiment.sql computes it.
+
+    Lower case without ASCII punctuation other than the apostrophe (VADER strips punctuation at
+    token ends only; deleting it inside a token too is what keeps this one cheap regexp), and the
+    raw token when fewer than 3 bytes remain, as VADER keeps emoticons such as ':)' whole.
+    """
+    low = term.lower().replace("\u2019", "'")
+    bare = re.sub(r"[^\w\s']+", "", low, flags=re.ASCII)
+    return bare if len(bare.encode("utf-8")) > 2 else low
+
+
+def _vader_lexicon() -> dict[str, float]:
+    """VADER's lexicon as its analyzer reads it (last entry wins), keyed as our tokens are.
+
+    Entries with upper-case letters are skipped: VADER looks up lower-cased tokens, so it never
+    reaches them. Multi-word entries go to the care phrases (VADER never matches them either).
+    """
+    lexicon: dict[str, float] = {}
+    for term, valence in _analyzer().lexicon.items():
+        if term != term.lower() or " " in term:
+            continue
+        lexicon[normalize_term(term)] = valence
+    return lexicon
+
+
+def _emoji_valences() -> dict[str, float]:
+    """Each single-character emoji -> the summed VADER valence of its description.
+
+    VADER replaces an emoji by its description ('face with tears of joy'); the sum s of that
+    text's word valences is recovered from its compound c = s / sqrt(s^2 + 15).
+    """
+    analyzer, out = _analyzer(), {}
+    for emoji, description in analyzer.emojis.items():
+        if len(emoji) != 1:
+            continue  # VADER reads text one character at a time, so only these ever match
+        c = analyzer.polarity_scores(description)["compound"]
+        if c != 0:
+            out[emoji] = round(c * math.sqrt(15 / (1 - c * c)), 3)
+    return out
+
+
+def read_care_lexicon(path: Path = CARE_LEXICON) -> pd.DataFrame:
+    """etl/care_lexicon.tsv as a DataFrame(kind, term, valence, negated, group)."""
+    with path.open(encoding="utf-8") as f:
+        rows = [r for r in csv.reader((l for l in f if not l.startswith("#")), delimiter="\t")]
+    frame = pd.DataFrame(rows[1:], columns=rows[0])
+    for col in ("valence", "negated"):
+        frame[col] = pd.to_numeric(frame[col].replace("", None), errors="raise")
+    return frame
+
+
+@lru_cache(maxsize=1)
+def lexicon_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(words, context, phrases) for both variants (column `care`), built from the package files."""
+    boosters = {normalize_term(w): v for w, v in vader.BOOSTER_DICT.items() if " " not in w}
+    negators = {normalize_term(w) for w in vader.NEGATE}
+    full = _vader_lexicon()  # VADER's "in the lexicon" test includes booster words
+    base = {w: v for w, v in full.items() if w not in boosters}  # boosters never score alone
+    emoji = _emoji_valences()
+
+    care = read_care_lexicon()
+    care_words = care[care.kind == "word"]
+    care_phrases = care[care.kind == "phrase"]
+    vader_phrases = [(t, v) for t, v in _analyzer().lexicon.items() if " " in t and t == t.lower()]
+
+    phrase_rows = [
+        (" ".join(normalize_term(w) for w in term.split()), valence, negated)
+        for term, valence, negated in list(care_phrases[["term", "valence", "negated"]].itertuples(index=False))
+        + [(t, v, None) for t, v in vader_phrases]
+    ]
+    phrases = pd.DataFrame(phrase_rows, columns=["phrase", "valence", "negated_valence"])
+    phrases["n_tokens"] = phrases.phrase.str.count(" ") + 1
+    phrases["care"] = True
+
+    word_frames, context_frames = [], []
+    for is_care in (False, True):
+        valence, in_lexicon = dict(base), set(full)
+        negated: dict[str, float] = {}
+        negation = set(negators)
+        if is_care:
+            for term, v, n in care_words[["term", "valence", "negated"]].itertuples(index=False):
+                key = normalize_term(term)
+                valence[key] = v
+                in_lexicon.add(key)
+                if pd.notna(n):
+                    negated[key] = n
+            negation |= {normalize_term(t) for t in care.term[care.kind == "negator"]}
+        starts = {p.split()[0] for p in phrases.phrase} if is_care else set()
+        keys = set(valence) | set(emoji) | starts | {"but"}
+        word_frames.append(pd.DataFrame({
+            "care": is_care,
+            "word": sorted(keys),
+        }).assign(
+            valence=lambda f: f.word.map(lambda w: valence.get(w, emoji.get(w))),
+            negated_valence=lambda f: f.word.map(negated),
+            phrase_start=lambda f: f.word.isin(starts),
+        ))
+        ctx_keys = in_lexicon | set(boosters) | negation
+        context_frames.append(pd.DataFrame({"care": is_care, "word": sorted(ctx_keys)}).assign(
+            in_lexicon=lambda f: f.word.isin(in_lexicon),
+            booster=lambda f: f.word.map(boosters),
+            negation=lambda f: f.word.isin(negation),
+        ))
+    words = pd.concat(word_frames, ignore_index=True)
+    context = pd.concat(context_frames, ignore_index=True)
+    return words, context, phrases[["care", "phrase", "n_tokens", "valence", "negated_valence"]]
