@@ -30,12 +30,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args) or 0
-    except EtlError as exc:
-        print(f"carepulse: error: {exc}", file=sys.stderr)
+    except (EtlError, OSError) as exc:     # OSError: disk full, permission denied
+        print(f"carepulse: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("carepulse: interrupted; the database is unchanged", file=sys.stderr)
         return 130
+
+
+def one_line(message: str) -> str:
+    """An error as one printable line: control characters (a file's garbage header) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 # Further commands live in their own modules, each with `register(subparsers, load_kinds)`.

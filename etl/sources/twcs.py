@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,15 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import EtlError
-from etl.settings import MAX_LINE_BYTES, TWCS_OPTIONAL, TWCS_REQUIRED
+from etl.settings import TWCS_OPTIONAL, TWCS_REQUIRED
 
 RAW_COLUMNS = TWCS_REQUIRED + TWCS_OPTIONAL
 _CHUNK = 64 * 1024 * 1024
+# A record longer than this is quarantined ('record longer than 1 MiB'): the longest post X
+# allows is 25,000 characters, so such a record is a broken export, not a message. The raw text
+# kept in `rejected` is capped at RAW_CAP characters.
+MAX_RECORD_CHARS = 1 << 20
+RAW_CAP = 100_000
 
 
 @dataclass(frozen=True)
@@ -58,13 +64,33 @@ def inspect(path: str | Path) -> CsvLayout:
         raise EtlError(f"{path}: cannot be read ({exc.strerror})") from exc
     if not head.strip():
         raise EtlError(f"{path}: the file is empty (no header row)")
-    if b"\x00" in head[:4096] and head.count(b"\x00") > len(head) // 100:
-        raise EtlError(f"{path}: binary data, not a CSV file")
+    _refuse_non_text(head, path)
     encoding = _encoding_of(path)
     header = _header_of(head, encoding, path)
     first_line = head.split(b"\n", 1)[0]
     newline = "\r\n" if first_line.endswith(b"\r") else "\n"
     return CsvLayout(path, encoding, header, _map_columns(header, path), newline)
+
+
+_SIGNATURES = (
+    (b"\x1f\x8b", "gzip-compressed; decompress it first (gunzip)"),
+    (b"PK\x03\x04", "a zip archive (or an Excel workbook); extract or export the CSV first"),
+    (b"\xff\xfe", "UTF-16 text; save it as UTF-8 CSV first"),
+    (b"\xfe\xff", "UTF-16 text; save it as UTF-8 CSV first"),
+)
+# Control bytes that never occur in CSV text (tab, LF, CR and ESC excepted).
+_CONTROL = np.zeros(256, dtype=bool)
+_CONTROL[[*range(0, 9), 11, 12, *range(14, 27), *range(28, 32), 127]] = True
+
+
+def _refuse_non_text(head: bytes, path: Path) -> None:
+    """Archives, UTF-16 and binary data fail with a sentence saying what the file is."""
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            raise EtlError(f"{path}: {what}")
+    sample = np.frombuffer(head[:65536], dtype=np.uint8)
+    if _CONTROL[sample].sum() > max(len(sample) // 100, 8):
+        raise EtlError(f"{path}: binary data, not a CSV file")
 
 
 def _encoding_of(path: Path) -> str:
@@ -153,26 +179,25 @@ def _line_numbers(path: Path, starts: np.ndarray) -> np.ndarray:
 def read(con, layout: CsvLayout) -> RawRead:
     """Fill temp table raw_twcs(record, <RAW_COLUMNS> as text) from the file.
 
-    DuckDB parses; the independent record count runs beside it. When the two disagree (DuckDB
-    can drop records silently) the file is parsed again with Python's csv module, which is slower
-    but loses nothing.
+    DuckDB parses (strict mode); the independent record count runs beside it. DuckDB's result is
+    used only when it is clean: every counted record parsed, none rejected. Otherwise the file is
+    parsed again with Python's csv module, which is slower but exact. Why not DuckDB's own
+    rejects: it can lose records silently (an unterminated quote in the last row), reports one bad
+    record several times, and gives record numbers rather than the lines a user can find; and its
+    lenient mode silently truncates a record with too many fields, so it is not used at all.
     """
     counted: dict = {}
     counter = threading.Thread(target=lambda: counted.update(r=count_records(layout.path)))
     counter.start()
-    attempts = [True, False]                  # strict CSV first, then DuckDB's lenient mode
-    parse_rejects = _try_duckdb(con, layout, strict=attempts[0])
+    parse_rejects = _try_duckdb(con, layout, strict=True)
     counter.join()
     records, lines = counted["r"]
-    for strict in attempts:
-        if strict is False:
-            parse_rejects = _try_duckdb(con, layout, strict=False)
-        if parse_rejects is None:
-            continue
+    if parse_rejects is not None and parse_rejects.empty:
         parsed = con.execute("select count(*) from raw_twcs").fetchall()[0][0]
-        if parsed + len(parse_rejects) == records:
-            record_lines = lines if parse_rejects.empty else None
-            return RawRead(records, parsed, _labelled(parse_rejects), "duckdb", record_lines)
+        if parsed == records:
+            return RawRead(records, parsed, _labelled(parse_rejects), "duckdb", lines)
+    # Python's csv module consumes every physical line into a record or a reject, so its count
+    # is exact even where the quote-parity count is not (a bare '"' inside an unquoted field).
     parse_rejects, record_lines = _read_python(con, layout)
     parsed = con.execute("select count(*) from raw_twcs").fetchall()[0][0]
     return RawRead(parsed + len(parse_rejects), parsed, parse_rejects, "python-csv",
@@ -210,7 +235,7 @@ def _read_duckdb(con, layout: CsvLayout, strict: bool) -> pd.DataFrame:
             "columns": {name: "VARCHAR" for name in _unique_header(layout.header)},
             "encoding": layout.encoding,
             "newline": layout.newline.encode("unicode_escape").decode(),
-            "max_line": MAX_LINE_BYTES,
+            "max_line": MAX_RECORD_CHARS,
             "strict": strict,
         },
     )
@@ -247,31 +272,37 @@ def _quote(name: str) -> str:
 
 
 def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
-    """Exact but slower: Python's csv module; records with the wrong field count are rejected."""
+    """Exact but slower: Python's csv module. Records with the wrong field count or longer than
+    MAX_RECORD_CHARS are rejected with the physical line they start on and their raw text."""
     header_len = len(layout.header)
     index = {c: layout.header.index(h) for c, h in layout.columns.items()}
     rows, rejects, record_lines = [], [], []
+    csv.field_size_limit(sys.maxsize)          # size is checked per record below, never mid-way
     with layout.path.open("r", encoding=layout.encoding, newline="\n", errors="replace") as fh:
-        csv.field_size_limit(MAX_LINE_BYTES)
-        reader = csv.reader(_clean_lines(fh))
+        tap = _Tap(_clean_lines(fh))
+        reader = csv.reader(tap)
         try:
             next(reader)
-        except StopIteration:
+        except (StopIteration, csv.Error):
             pass
         record = 0
         while True:
             start_line = reader.line_num + 1
+            tap.start()
             try:
                 fields = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
-                rejects.append((start_line, "", f"malformed CSV record: {exc}"))
+                rejects.append((start_line, tap.raw(), f"malformed CSV record: {exc}"))
                 continue
             if not fields:
                 continue
+            if tap.size > MAX_RECORD_CHARS:
+                rejects.append((start_line, tap.raw(), "record longer than 1 MiB"))
+                continue
             if len(fields) != header_len:
-                rejects.append((start_line, ",".join(fields)[:100_000],
+                rejects.append((start_line, tap.raw(),
                                 f"malformed CSV record: {len(fields)} fields, header has {header_len}"))
                 continue
             record += 1
@@ -289,6 +320,29 @@ def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
     )
     con.unregister("raw_twcs_frame")
     return pd.DataFrame(rejects, columns=["line", "raw", "reason"]), record_lines
+
+
+class _Tap:
+    """Passes lines to the csv reader and keeps the current record's raw text (capped)."""
+
+    def __init__(self, lines):
+        self.lines, self.taken, self.size = lines, [], 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        if self.size < RAW_CAP:
+            self.taken.append(line)
+        self.size += len(line)
+        return line
+
+    def start(self) -> None:
+        self.taken, self.size = [], 0
+
+    def raw(self) -> str:
+        return _restore_cr("".join(self.taken)[:RAW_CAP].rstrip("\r\n"))
 
 
 _CR_STANDIN = "\ue000"
