@@ -1,0 +1,193 @@
+"""Time every dashboard query file on a published database, cold and warm, per scenario.
+
+    python -m bench.pages DB OUT.json [--reruns 5]
+
+Queries: every sql/metrics/*.sql, sql/dashboard/*.sql and sql/meta/*.sql present when it runs.
+Scenarios (what a manager opens): all brands over the last 30 days of data, the busiest brand
+over the last 30 days, and all brands over the dashboard's default period (last 90 days).
+Cold = the first run on a fresh read-only connection (`etl.api.open_reader`, as the dashboard
+opens one per published version); warm = the median of `reruns` reruns on that connection.
+Pages: each module of dashboard/pages (plus the shared sidebar, dashboard/filters.py) is charged
+for every query file it names, directly or through a function of dashboard/pages/common.py, once
+per mention (the overview runs response_times twice: this period and the previous one).
+Runs in its own process so that its peak memory is the serving side's alone.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import sql
+from etl import api
+
+ROOT = Path(__file__).resolve().parent.parent
+GROUPS = ("meta", "metrics", "dashboard")
+SIDEBAR = "dashboard/filters.py"
+SHARED = "dashboard/pages/common.py"
+
+# Typical values of the filter parameters the pages bind (see dashboard/filters.py and pages);
+# brands / start / end / brand / conversation_id are set per scenario.
+TYPICAL = {
+    "grain": "day",
+    "sla_minutes": 60,
+    "target_minutes": 60,
+    "clock": "calendar",
+    "answered": "any",
+    "moved_to_dm": "any",
+    "sentiment": "any",
+    "sentiment_cut": 0.05,
+    "campaign": "",
+    "frt_above_minutes": None,
+    "limit": 500,
+    "horizon_minutes": None,
+}
+
+
+def query_names() -> list[str]:
+    names = []
+    for group in GROUPS:
+        names += [f"{group}/{p.stem}" for p in sorted((sql.SQL_DIR / group).glob("*.sql"))]
+    return names
+
+
+def page_queries(names: list[str]) -> dict[str, list[str]]:
+    """page module -> query files it runs (with repeats), found by reading the page sources."""
+    known = set(names)
+    shared = _function_queries(ROOT / SHARED, known)
+    pages = {}
+    for path in sorted((ROOT / "dashboard" / "pages").glob("*.py")):
+        if path.name in ("__init__.py", "common.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        used = _literals(tree, known)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "common" and node.attr in shared):
+                used += shared[node.attr]
+        pages[path.stem] = used
+    sidebar = _literals(ast.parse((ROOT / SIDEBAR).read_text(encoding="utf-8")), known)
+    return {page: sidebar + used for page, used in pages.items()}
+
+
+def _function_queries(path: Path, known: set[str]) -> dict[str, list[str]]:
+    if not path.exists():
+        return {}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.name: _literals(node, known) for node in tree.body
+            if isinstance(node, ast.FunctionDef)}
+
+
+def _literals(tree, known: set[str]) -> list[str]:
+    """Query names in `tree`, except as arguments of `available(...)` / `not_available(...)`,
+    which only check that a file exists or name the missing one."""
+    skip = {id(arg) for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("available", "not_available") for arg in node.args}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value in known and id(node) not in skip]
+
+
+def scenarios(db: Path) -> list[dict]:
+    con = api.open_reader(db)
+    try:
+        brands = sql.query(con, "meta/brands")
+        last = sql.query(con, "meta/date_range").iloc[0]["last_at"]
+    finally:
+        con.close()
+    end = dt.datetime.combine(last.date() + dt.timedelta(days=1), dt.time(), dt.timezone.utc)
+    busiest = str(brands.iloc[0]["brand"]) if len(brands) else None
+    out = [
+        dict(name="all brands, last 30 days", brands=[], days=30),
+        dict(name=f"one brand ({busiest}), last 30 days", brands=[busiest] if busiest else [],
+             days=30),
+        dict(name="all brands, last 90 days (dashboard default)", brands=[], days=90),
+    ]
+    for s in out:
+        s["params"] = dict(TYPICAL, brands=s["brands"], brand=busiest,
+                           start=end - dt.timedelta(days=s["days"]), end=end)
+    return out
+
+
+def pick_conversation(db: Path, params: dict) -> str | None:
+    """The newest conversation the conversation list shows: what a manager clicks first."""
+    if "dashboard/conversations" not in query_names():
+        return None
+    con = api.open_reader(db)
+    try:
+        wanted = sql.params_of(sql.text("dashboard/conversations"))
+        if not wanted <= params.keys():
+            return None
+        rows = sql.query(con, "dashboard/conversations", params)
+        return str(rows.iloc[0]["conversation_id"]) if len(rows) else None
+    finally:
+        con.close()
+
+
+def time_query(db: Path, name: str, params: dict, reruns: int) -> dict:
+    wanted = sql.params_of(sql.text(name))
+    missing = sorted(wanted - params.keys())
+    if missing:
+        return dict(query=name, skipped=f"no typical value for ${', $'.join(missing)}")
+    began = time.perf_counter()
+    con = api.open_reader(db)
+    opened = time.perf_counter() - began
+    try:
+        cold, rows = _timed(con, name, params)
+        warm = [_timed(con, name, params)[0] for _ in range(reruns)]
+    finally:
+        con.close()
+    return dict(query=name, rows=rows, open_ms=_ms(opened), cold_ms=_ms(cold),
+                warm_ms=_ms(statistics.median(warm)), warm_runs_ms=[_ms(w) for w in warm])
+
+
+def _timed(con, name: str, params: dict) -> tuple[float, int]:
+    began = time.perf_counter()
+    frame = sql.query(con, name, params)
+    return time.perf_counter() - began, len(frame)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def measure(db: Path, reruns: int = 5, limit: int | None = None) -> dict:
+    names = query_names()
+    pages = page_queries(names)
+    results = []
+    for scenario in scenarios(db)[:limit]:
+        params = scenario["params"]
+        params["conversation_id"] = pick_conversation(db, params)
+        timings = {name: time_query(db, name, params, reruns) for name in names}
+        page_totals = {
+            page: dict(
+                queries=used,
+                warm_ms=round(sum(timings[q].get("warm_ms", 0) for q in used), 1),
+                cold_ms=round(sum(timings[q].get("cold_ms", 0) for q in used), 1),
+            )
+            for page, used in pages.items()
+        }
+        results.append(dict(scenario=scenario["name"], queries=list(timings.values()),
+                            pages=page_totals))
+    return dict(db=str(db), reruns=reruns, scenarios=results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("db")
+    parser.add_argument("out")
+    parser.add_argument("--reruns", type=int, default=5)
+    parser.add_argument("--scenarios", type=int, help="only the first N scenarios")
+    args = parser.parse_args(argv)
+    result = measure(Path(args.db), args.reruns, args.scenarios)
+    Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

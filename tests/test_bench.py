@@ -1,0 +1,59 @@
+"""bench.run at a tiny size: it runs end to end and its data is what it claims (no timings)."""
+import csv
+import json
+
+import pytest
+
+from bench import run
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    code = run.main(["--rows", "4000", "--no-curve", "--repeat", "1", "--reruns", "1",
+                     "--page-scenarios", "1", "--out", str(out)])
+    assert code == 0
+    return json.loads((out / "results.json").read_text())
+
+
+def _ids(path, column):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [row[column] for row in csv.DictReader(fh)]
+
+
+def test_the_next_day_continues_the_base_file(report):
+    data = report["sizes"][0]["dataset"]
+    assert data["base_rows"] + data["day_rows"] == data["generated_rows"]
+    assert data["base_rows"] > 3000 and data["day_rows"] > 0
+    base_ids = set(_ids(data["base"], "tweet_id"))
+    day_ids = set(_ids(data["day"], "tweet_id"))
+    assert not base_ids & day_ids                              # new ids only
+    assert data["day_replies_to_base"] > 0                     # replies to earlier tweets too
+    parents = set(_ids(data["day"], "in_response_to_tweet_id"))
+    assert len(parents & base_ids) > 0
+    # base.csv is a snapshot at the cut: it never names a reply that only exists later
+    named = {i for ids in _ids(data["base"], "response_tweet_id") for i in ids.split(",") if i}
+    assert named <= base_ids
+
+
+def test_every_step_ran_and_reconciles(report):
+    size = report["sizes"][0]
+    data = size["dataset"]
+    assert size["floor"]["records"] == data["base_rows"]
+    (loaded,) = size["load"]["summary"]
+    assert loaded["rows_read"] == loaded["rows_loaded"] == data["base_rows"]
+    (day,) = size["incremental"]["summary"]
+    assert day["rows_read"] == day["rows_loaded"] == data["day_rows"]
+    assert size["load"]["peak_rss_mib"] > 0 and size["incremental"]["peak_rss_mib"] > 0
+    assert size["ratios"]["load_over_scan"] > 0
+
+
+def test_every_dashboard_query_is_timed_or_says_why_not(report):
+    scenarios = report["sizes"][0]["pages"]["scenarios"]
+    assert scenarios[0]["scenario"] == "all brands, last 30 days"
+    for s in scenarios:
+        names = {q["query"] for q in s["queries"]}
+        assert {"meta/brands", "meta/date_range"} <= names
+        for q in s["queries"]:
+            assert ("warm_ms" in q and q["rows"] >= 0) or q["skipped"].startswith("no typical")
+        assert "overview" in s["pages"]
