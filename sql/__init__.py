@@ -6,11 +6,16 @@ Queries are files (`sql/<group>/<name>.sql`); values are always bound as named p
 from __future__ import annotations
 
 import functools
+import os
 import re
+import sys
+import time
 from pathlib import Path
 
 SQL_DIR = Path(__file__).resolve().parent
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# CAREPULSE_SQL_TIMINGS=1: execute_script logs each statement's wall time to stderr (profiling).
+TIMINGS_ENV = "CAREPULSE_SQL_TIMINGS"
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,9 +57,19 @@ def query(con, name: str, params: dict | None = None):
 def execute_script(con, name: str, params: dict | None = None) -> None:
     """Run a file of several statements separated by ';' lines (DDL, derivations)."""
     sql_text, bound = bind(name, params)
-    for statement in split_statements(sql_text):
+    timed = bool(os.environ.get(TIMINGS_ENV))
+    for number, statement in enumerate(split_statements(sql_text), start=1):
         used = {k: v for k, v in bound.items() if k in params_of(statement)}
+        began = time.perf_counter()
         con.execute(statement, used)
+        if timed:
+            _log_timing(name, number, statement, time.perf_counter() - began)
+
+
+def _log_timing(name: str, number: int, statement: str, seconds: float) -> None:
+    first = next((l.strip() for l in statement.splitlines()
+                  if l.strip() and not l.strip().startswith("--")), "")
+    print(f"sql-timing {seconds:8.3f}s {name}#{number} {first[:80]}", file=sys.stderr, flush=True)
 
 
 def split_statements(sql_text: str) -> list[str]:
