@@ -102,10 +102,24 @@ def data_version(db: Path) -> str:
 
 
 def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published state (never blocks the ETL: it writes a copy)."""
+    """A read-only connection to the published state (never blocks the ETL: it writes a copy).
+
+    Each call sees the file as it is now. `duckdb.connect(path)` would not: while any connection
+    to `path` is open in this process (the dashboard's previous data version), DuckDB hands back
+    that cached instance, i.e. the state before the last publish. So the file is attached to a
+    private in-memory instance, made its default database (for cursors too: the in-memory
+    database is detached), with UTC set globally (a plain SET does not reach cursors).
+    """
     db = Path(db)
     if not db.exists():
         raise EtlError(f"{db}: no database yet; run `carepulse demo` or `carepulse load` first")
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute("set TimeZone = 'UTC'")
+    con = duckdb.connect()
+    try:
+        con.execute("set global TimeZone = 'UTC'")
+        con.execute("attach $path as published (read_only)", {"path": str(db)})
+        con.execute("use published")
+        con.execute("detach memory")
+    except BaseException:
+        con.close()
+        raise
     return con
