@@ -75,7 +75,7 @@ EVENT_SPECS = (
     dict(kind="campaign", text="campaign", brand=0, name="{short} Mega Deal", day=0.5, hour=0.0,
          hours=96, lift=2.5, slowdown=1.3, keywords="{camp_tag};Mega Deal"),
     dict(kind="outage", text="outage", brand=1, name="{short} network outage", day=0.62,
-         hour=14 + 10 / 60, hours=3.5, lift=9.0, slowdown=4.0,
+         hour=14 + 10 / 60, hours=3.5, lift=12.0, slowdown=4.0,
          keywords="{out_tag};outage;down;no signal;can't log in"),
     dict(kind="launch", text="launch", brand=2, name="{short} app 5 launch", day=0.25, hour=9.0,
          hours=72, lift=1.5, slowdown=1.0, keywords="{launch_tag};new app"),
@@ -267,7 +267,7 @@ def intensity(brands, start, days, offsets, events, rng):
     lam = np.zeros((len(T.KINDS) - 1, len(brands), hours.size))
     for b, brand in enumerate(brands):
         local = local_minutes(start, offsets[b], hours * 60)
-        noise = rng.lognormal(0.0, 0.12, days)[hours // 24]
+        noise = rng.lognormal(0.0, 0.08, days)[hours // 24]
         lam[0, b] = brand["volume"] * HOURLY[local // 60 % 24] * WEEKLY[(local // 1440 + 3) % 7]
         lam[0, b] *= noise
     for ev in events:
@@ -392,7 +392,7 @@ def pick_customers(plan, rng, state, n):
 
 def followers_of(customer, seed):
     """Heavy-tailed follower count, a fixed function of (customer, seed)."""
-    x = _mix(customer.astype(np.uint64) + np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15))
+    x = _mix(customer.astype(np.uint64) + np.uint64(seed * 0x9E3779B97F4A7C15 % 2 ** 64))
     u1 = ((x >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0 ** 53
     u2 = (_mix(x) >> np.uint64(11)).astype(np.float64) / 2.0 ** 53
     z = np.sqrt(-2 * np.log(u1)) * np.cos(2 * np.pi * u2)
