@@ -106,15 +106,15 @@ def _shape_tables():
 
 
 def _table(dists, width):
-    """Categorical distributions -> (outcomes, cumulative probabilities) padded to width."""
+    """{case name: p} distributions -> (case ids, cumulative p), padded to width (pads never
+    drawn: their cumulative p is 2)."""
     out = np.zeros((len(dists), width), np.int64)
     cum = np.full((len(dists), width), 2.0)
     for i, dist in enumerate(dists):
-        keys, p = list(dist), np.array(list(dist.values()), float)
-        out[i, :len(keys)], out[i, len(keys):] = [CASE.get(k, k) for k in keys], CASE.get(
-            keys[-1], keys[-1])
-        cum[i, :len(keys)] = np.cumsum(p) / p.sum()
-        cum[i, len(keys) - 1] = 1.0
+        out[i] = CASE[list(dist)[-1]]
+        out[i, :len(dist)] = [CASE[k] for k in dist]
+        cum[i, :len(dist)] = np.cumsum(list(dist.values())) / sum(dist.values())
+        cum[i, len(dist) - 1] = 1.0
     return out, cum
 
 
@@ -129,8 +129,6 @@ NEXT_CASE, NEXT_CUM = (a.reshape(len(CASE), len(ROLE), _WIDTH) for a in _table(
     [T.NEXT.get((c, r)) or T.NEXT.get(("*", r)) or {c: 1.0} for c in T.CASES for r in T.ROLES],
     _WIDTH))
 REDIRECTABLE = np.isin(np.arange(len(CASE)), [CASE[c] for c in T.REDIRECTABLE])
-MIXES = {name: _table([getattr(T, name)], len(getattr(T, name)))
-         for name in ("UNANSWERED_SHAPES", "ANSWERED_SHAPES", "DM_SHAPES")}
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -283,7 +281,7 @@ def calibrate(plan, rows):
     """Set plan.scale so the output has about `rows` rows (measured on a pilot sample)."""
     total = plan.lam.sum() + sum(e.get("lam", 0.0) for e in plan.events)
     plan.scale, plan.regulars = PILOT_CONVERSATIONS / total, 1000
-    state = dict(next_id=1, next_customer=FIRST_CUSTOMER_ID + plan.regulars)
+    state = new_state(plan)
     pilot = build_block(plan, 0, plan.days * 24, np.random.default_rng([plan.seed, 104729]), state)
     per_conversation = pilot["tweet_id"].size / max(pilot["stats"]["conversations"], 1)
     conversations = rows / per_conversation
@@ -356,6 +354,12 @@ def hour_blocks(plan):
     return list(zip(bounds[:-1], bounds[1:]))
 
 
+def new_state(plan):
+    """What carries over from block to block: the next tweet id and customer ids."""
+    return dict(next_id=1, next_customer=FIRST_CUSTOMER_ID + plan.regulars,
+                regulars_seen=np.zeros(plan.regulars, bool))
+
+
 def build_block(plan, h0, h1, rng, state):
     """Rows (flat arrays) for the conversations that start in hours [h0, h1)."""
     public = thread(plan, sample_conversations(plan, h0, h1, rng, state), rng)
@@ -384,7 +388,9 @@ def pick_customers(plan, rng, state, n):
     """Mostly first-time customers (new ids), some regulars from a skewed pool."""
     regular = rng.random(n) < REGULAR_SHARE
     ids = np.empty(n, np.int64)
-    ids[regular] = FIRST_CUSTOMER_ID + (plan.regulars * rng.random(regular.sum()) ** 3)
+    pool = (plan.regulars * rng.random(regular.sum()) ** 3).astype(np.int64)
+    state["regulars_seen"][pool] = True
+    ids[regular] = FIRST_CUSTOMER_ID + pool
     ids[~regular] = state["next_customer"] + np.arange(n - regular.sum())
     state["next_customer"] += n - int(regular.sum())
     return ids
@@ -445,11 +451,16 @@ def pick_shapes(plan, conv, rng):
     brand, kind, n = conv["brand"], conv["kind"], conv["brand"].size
     unanswered = brand_values(plan, "unanswered")[brand] * UNANSWERED_FACTOR[kind]
     unanswered = np.where(conv["followers"] >= INFLUENCER, unanswered * 0.4, unanswered)
-    u, row = rng.random(n), np.zeros(n, np.int64)
-    mixes = {k: (v[0][row], v[1][row]) for k, v in MIXES.items()}
-    shape = np.where(rng.random(n) < unanswered, draw(*mixes["UNANSWERED_SHAPES"], u),
-                     draw(*mixes["ANSWERED_SHAPES"], u))
-    return np.where(kind == KIND["dm"], draw(*mixes["DM_SHAPES"], u), shape)
+    u = rng.random(n)
+    shape = np.where(rng.random(n) < unanswered, _pick(T.UNANSWERED_SHAPES, u),
+                     _pick(T.ANSWERED_SHAPES, u))
+    return np.where(kind == KIND["dm"], _pick(T.DM_SHAPES, u), shape)
+
+
+def _pick(mix, u):
+    """Draw from a {shape: p} mix with uniforms u."""
+    cum = np.cumsum(list(mix.values())) / sum(mix.values())
+    return np.array(list(mix))[np.minimum(np.searchsorted(cum, u, side="right"), len(mix) - 1)]
 
 
 def pick_cases(plan, conv, rng):
@@ -519,8 +530,7 @@ def flatten(threads, state):
     """One row per message, in conversation order, with tweet ids and parent/child ids."""
     parts = [flatten_thread(th, state) for th in threads]
     rows = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    answered = SHAPE["length"][threads[0]["shape"]] > 1
-    answered &= np.isin(threads[0]["shape"], list(T.ANSWERED_SHAPES))
+    answered = np.isin(threads[0]["shape"], list(T.ANSWERED_SHAPES))
     rows["stats"] = dict(conversations=threads[0]["shape"].size, rows=rows["tweet_id"].size,
                          dm_conversations=threads[1]["shape"].size,
                          unanswered=int((~answered).sum()))
@@ -549,7 +559,7 @@ def flatten_thread(th, state):
 def write_twcs(plan, path):
     """Generate block by block; a writer thread appends each block's CSV bytes while the next
     block is generated. Returns the counts."""
-    state = dict(next_id=1, next_customer=FIRST_CUSTOMER_ID + plan.regulars)
+    state = new_state(plan)
     totals = dict(rows=0, conversations=0, dm_conversations=0, unanswered=0)
     with open(path, "wb") as out, ThreadPoolExecutor(max_workers=1) as writer:
         pending = writer.submit(out.write, HEADER.encode())
@@ -562,7 +572,8 @@ def write_twcs(plan, path):
             for key in totals:
                 totals[key] += rows["stats"][key]
         pending.result()
-    totals["customers"] = state["next_customer"] - FIRST_CUSTOMER_ID
+    new = state["next_customer"] - FIRST_CUSTOMER_ID - plan.regulars
+    totals["customers"] = int(new + state["regulars_seen"].sum())
     return dict(totals, bytes=Path(path).stat().st_size)
 
 
