@@ -6,6 +6,7 @@ messages. Each run reconciles: records read = loaded + duplicates + rejected, or
 """
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +19,8 @@ import sql
 from etl import derive, publish
 from etl.config import Config, load_config
 from etl.errors import EtlError
-from etl.sources import twcs
+from etl import x_transform
+from etl.sources import twcs, x_api, x_json
 
 
 @dataclass
@@ -31,6 +33,7 @@ class RunSummary:
     rows_duplicate: int = 0
     rows_rejected: int = 0
     parser: str = ""
+    note: str = ""                    # gaps, skipped streams (X API pulls), as in load_runs.note
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -136,3 +139,122 @@ def finish(con, config: Config) -> None:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# --- X API v2: saved responses (load x-json) and the live pull -------------------------------------
+_NO_PARSE_REJECTS = pd.DataFrame({"line": pd.Series(dtype="int64"), "raw": [], "reason": []})
+
+
+def load_x_json(db: Path, files: list[str | Path], brand: str, progress: Progress = _quiet,
+                config: Config | None = None) -> list[RunSummary]:
+    """Load saved X API v2 responses (JSON / NDJSON) for one brand account, in one atomic publish."""
+    config = config or load_config()
+    handle = x_api.check_handle(brand)
+    read = [x_json.read(f) for f in files]          # fail before touching the database
+    users = x_transform.users_of(r for f in read for r in f.responses)
+    summaries = []
+    with publish.writer(db) as con:
+        known = _x_account(con, handle)
+        handle, user_id = x_transform.brand_identity(users, known.get("username", handle),
+                                                     known.get("id"))
+        for f in read:
+            progress(f"reading {f.path.name}")
+            summaries.append(save_x(con, "x-json", str(f.path), f.responses, handle, user_id))
+        if user_id:
+            _save_x_account(con, handle, user_id)
+        progress("deriving conversations and replies")
+        finish(con, config)
+    return summaries
+
+
+def pull(db: Path, client, brand: str, *, since: datetime | None = None,
+         now: datetime | None = None, archive: Path | None = None, progress: Progress = _quiet,
+         config: Config | None = None,
+         conversations_per_publish: int = x_api.CONVERSATIONS_PER_PUBLISH) -> list[RunSummary]:
+    """Pull a brand's X streams. Publishes: (1) mentions, the brand's tweets and the first batch
+    of conversations; (2..) further batches of conversations; (last) DM events. Each saves its
+    cursors in the same publish, so an interrupted pull keeps what it saved and resumes."""
+    config = config or load_config()
+    puller = x_api.Puller(client, brand, since=since, now=now, archive=archive)
+    progress(f"looking up @{puller.handle}")
+    puller.lookup_brand()
+    cursors = _x_cursors(db, puller.handle)
+    progress("fetching mentions and the brand's tweets")
+    timelines = [puller.mentions(cursors.get(puller.stream("mentions"))),
+                 puller.tweets(cursors.get(puller.stream("tweets")))]
+    ids = puller.conversations_of(*timelines)
+    step = max(conversations_per_publish, 1)
+    batches = [ids[i:i + step] for i in range(0, len(ids), step)] or [[]]
+    runs = []
+    for number, batch in enumerate(batches, start=1):
+        progress(f"searching {len(batch)} conversations ({number}/{len(batches)})")
+        fetched = [puller.conversations(batch, cursors)] if batch else []
+        saved = {k: v for f in fetched for k, v in f.cursors.items()}
+        if number == len(batches):
+            # Timeline cursors move only once all their conversations are searched: a pull stopped
+            # in between fetches the timelines again (duplicates are skipped) and finds them again.
+            saved.update({k: v for t in timelines for k, v in t.cursors.items()})
+        runs += _publish_x(db, puller, (timelines if number == 1 else []) + fetched, saved,
+                           config, progress)
+    progress("fetching DM events")
+    dms = puller.dm_events(cursors.get(puller.stream("dm_events")))
+    runs += _publish_x(db, puller, [dms], dms.cursors, config, progress)
+    return runs
+
+
+def _publish_x(db: Path, puller, fetched: list, cursors: dict[str, str], config: Config,
+               progress: Progress) -> list[RunSummary]:
+    progress(f"saving {', '.join(f.stream for f in fetched)}")
+    with publish.writer(db) as con:
+        runs = [save_x(con, "x-api", f.stream, f.responses, puller.handle, puller.user_id,
+                       cursor=f.newest, notes=f.notes) for f in fetched]
+        for stream, newest in cursors.items():
+            sql.execute_script(con, "etl/save_x_cursor",
+                               {"stream": stream, "newest_id": newest, "at": _now()})
+        _save_x_account(con, puller.handle, puller.user_id)
+        finish(con, config)
+    return runs
+
+
+def save_x(con, source: str, file: str, responses: list, handle: str, user_id: str | None,
+           cursor: str | None = None, notes: list[str] | tuple = ()) -> RunSummary:
+    """Stage X API responses through normalize_x.sql, save them, relink DM events, note the run."""
+    run = start_run(con, source, file)
+    raw = x_transform.frame(responses)
+    con.register("raw_x_frame", raw)
+    try:
+        sql.execute_script(con, "etl/normalize_x", {"brand": handle, "brand_user_id": user_id,
+                                                    "source": source, "now": _now()})
+    finally:
+        con.unregister("raw_x_frame")
+    save_staged(con, run, len(raw), _NO_PARSE_REJECTS, cursor=cursor)
+    sql.execute_script(con, "etl/link_x_dm_events")
+    run.note = "; ".join(notes)
+    sql.execute_script(con, "etl/x_run_note", {"run_id": run.run_id, "note": run.note or None})
+    return run
+
+
+def _x_cursors(db: Path, handle: str) -> dict[str, str]:
+    if not Path(db).exists():
+        return {}
+    con = publish.open_reader(db)
+    try:
+        rows = sql.query(con, "etl/x_cursors", {"handle": handle})
+    finally:
+        con.close()
+    return dict(zip(rows["stream"], rows["newest_id"]))
+
+
+def _x_account(con, handle: str) -> dict:
+    rows = sql.query(con, "etl/x_account", {"handle": handle})
+    try:
+        account = json.loads(rows["value"].iloc[0]) if len(rows) else {}
+    except (TypeError, ValueError):
+        account = {}
+    return account if isinstance(account, dict) else {}
+
+
+def _save_x_account(con, handle: str, user_id: str | None) -> None:
+    if user_id:
+        sql.execute_script(con, "etl/save_x_account", {
+            "handle": handle, "account": json.dumps({"id": user_id, "username": handle})})
