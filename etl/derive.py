@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import sql
+from etl import business_hours
 from etl.config import Config
 from etl.settings import DM_HANDOFF_HOURS
 
-STEPS = ("etl/derive_threads", "etl/derive_replies", "etl/derive_conversations")
+STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_replies",
+         "etl/derive_conversations")
 
 
 def rebuild(con, config: Config) -> None:
+    business_hours.store(con, config)   # business figures always follow the stored config
     params = {"dm_handoff_hours": DM_HANDOFF_HOURS}
     for step in STEPS:
         sql.execute_script(con, step, params)

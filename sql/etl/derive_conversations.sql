@@ -4,6 +4,10 @@
 -- conversation handed off to DM, the brand's first DM answer counts too (whichever is first).
 -- moved_to_dm: a brand reply in it asks for a DM, or the customer has a DM conversation with the
 -- same brand that starts within $dm_handoff_hours after it.
+-- moved_off_channel: a brand message in it sends the customer to phone, e-mail or a web form.
+-- dm_offer_minutes: start to the first brand message in it that asks for a DM (calendar).
+-- first_response_business_minutes: the brand's open minutes between start and first response
+-- (business_intervals, see derive_business.sql).
 -- params: $dm_handoff_hours
 create or replace table conversations as
 
@@ -28,7 +32,8 @@ started as (
         root.brand,
         root.author_id as customer_id,
         root.channel,
-        root.created_at as started_at
+        root.created_at as started_at,
+        root.author_followers as customer_followers
     from roots
     join keyed as root on root.message_id = roots.root_id
     where root.direction = 'inbound'
@@ -46,7 +51,11 @@ traffic as (
             as first_sentiment,
         arg_max(keyed.sentiment, keyed.created_at) filter (where keyed.direction = 'inbound')
             as last_sentiment,
-        coalesce(bool_or(outbound_flags.dm_redirect), false) as asked_for_dm
+        coalesce(bool_or(outbound_flags.dm_redirect), false) as asked_for_dm,
+        coalesce(bool_or(outbound_flags.off_channel), false) as sent_off_channel,
+        min(keyed.created_at) filter (
+            where outbound_flags.dm_redirect and keyed.created_at >= started.started_at
+        ) as dm_offer_at
     from started
     join keyed using (conversation_id)
     left join outbound_flags on outbound_flags.message_id = keyed.message_id
@@ -81,11 +90,31 @@ combined as (
             when traffic.first_reply_at is null then dm_traffic.first_reply_at
             else least(traffic.first_reply_at, dm_traffic.first_reply_at)
         end as first_response_at,
-        traffic.asked_for_dm or handoffs.dm_conversation_id is not null as moved_to_dm
+        traffic.asked_for_dm or handoffs.dm_conversation_id is not null as moved_to_dm,
+        traffic.sent_off_channel as moved_off_channel,
+        traffic.dm_offer_at
     from started
     join traffic using (conversation_id)
     left join handoffs using (conversation_id)
     left join traffic as dm_traffic on dm_traffic.conversation_id = handoffs.dm_conversation_id
+),
+
+clocked as (
+    select
+        combined.*,
+        -- open minutes before each instant = whole minutes before its interval + microseconds
+        -- into it (kept apart so the difference is exact)
+        coalesce(at_start.open_before_minutes, 0) as before_start,
+        coalesce(epoch_us(least(combined.started_at, at_start.close_at))
+            - epoch_us(at_start.open_at), 0) as into_start_us,
+        coalesce(at_response.open_before_minutes, 0) as before_response,
+        coalesce(epoch_us(least(combined.first_response_at, at_response.close_at))
+            - epoch_us(at_response.open_at), 0) as into_response_us
+    from combined
+    asof left join business_intervals as at_start
+      on at_start.brand = combined.brand and at_start.open_at <= combined.started_at
+    asof left join business_intervals as at_response
+      on at_response.brand = combined.brand and at_response.open_at <= combined.first_response_at
 ),
 
 final as (
@@ -97,7 +126,11 @@ final as (
         combined.started_at,
         combined.first_response_at,
         epoch(combined.first_response_at - combined.started_at) / 60.0 as first_response_minutes,
-        null::double as first_response_business_minutes,
+        case
+            when combined.first_response_at is not null
+                then combined.before_response - combined.before_start
+                    + (combined.into_response_us - combined.into_start_us) / 60e6
+        end as first_response_business_minutes,
         combined.first_response_at is not null as answered,
         combined.moved_to_dm,
         combined.inbound_count,
@@ -105,8 +138,11 @@ final as (
         combined.first_sentiment,
         combined.last_sentiment,
         null::text as campaign,
-        dm_of.handoff_of
-    from combined
+        dm_of.handoff_of,
+        combined.moved_off_channel,
+        epoch(combined.dm_offer_at - combined.started_at) / 60.0 as dm_offer_minutes,
+        combined.customer_followers
+    from clocked as combined
     left join (
         select dm_conversation_id, min(conversation_id) as handoff_of
         from handoffs

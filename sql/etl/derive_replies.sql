@@ -1,6 +1,21 @@
 -- derive_replies.sql: one row per brand message that answers a customer message present in the
--- data, with its latency, the agent who signed it and whether it asks the customer to DM.
+-- data, with its latency (calendar and business clock), the agent who signed it and whether it
+-- moves the conversation to DM or off-channel.
 -- Latency = reply time - parent time; a reply stamped before its parent keeps a NULL latency.
+-- Business latency: open minutes of the brand between the two (business_intervals).
+-- Text rules (pinned by tests/test_metrics_text.py):
+--   agent: a signature at the very end, after links, "(1/2)"-style counters, punctuation and emoji
+--     are trimmed: '^JK', '^sp', '2/2^Corry', '*TBT', '*KellenF', ' /LS', ' -Anna', ' - Mark',
+--     '--JV', ' ~Sam'. Except for '^', the marker must not follow a letter or digit ('TV/DVR',
+--     'Wi-Fi', 'Thanks-Emir' are not signatures) and the name starts upper-case; words such as
+--     'Thanks' or 'Team' are not names.
+--   dm_redirect: asks for or points to a DM: 'DM us', 'send us a DM', 'direct/private message',
+--     'PM us', 'inbox us', "click 'Message'", 'replied to your DM', 'secure link' (care teams'
+--     name for a DM link). Times such as '9 PM' are not PMs.
+--   off_channel: sends the customer to a phone call, e-mail, web form, chat or a contact link:
+--     'call us', 'give us a call', 'by phone', a phone number, 'email us', an e-mail address,
+--     'web form', 'live chat', 'reach out / contact us / tell us more ... here: <link>'. Asking
+--     for the customer's phone number or e-mail address in a DM is not off-channel.
 -- params: none
 
 create or replace temp table outbound_flags as
@@ -9,51 +24,141 @@ with
 outbound as (
     select
         message_id,
-        -- signatures sit at the end, before any trailing links: '^JK', '-Anna', '/LS', '*TS'
-        regexp_replace(coalesce(text, ''), '(\s+https?://\S+)+\s*$', '') as body
+        coalesce(text, '') as text
     from messages
     where direction = 'outbound'
+),
+
+prepared as (
+    select
+        message_id,
+        -- the end of the text, where signatures sit
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(text, '(\s*https?://\S+)+\s*$', ''),
+                '\s*\(?\d{1,2}/\d{1,2}\)?\s*$', ''),
+            '[\s\p{P}\p{S}]+$', '') as tail,
+        -- the words: links become the word 'link', @handles and clock times go, and a
+        -- "secure/private link" (care teams' name for a DM link) becomes a direct message
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(
+                    regexp_replace(lower(text), 'https?://\S+', ' link ', 'g'),
+                    '(^|\s)[@＠]\w+', ' ', 'g'),
+                '\b\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)', ' ', 'g'),
+            '\b(private|secure|secured)( private| secure| secured)? (link|chat)\b',
+            ' direct message ', 'g') as words
+    from outbound
+),
+
+signed as (
+    select
+        message_id,
+        words,
+        regexp_replace(
+            regexp_extract(
+                tail,
+                '(\^\s?\pL{1,20}|(?:^|[^\pL\pN])[*/~\x{2013}\x{2014}-]\s?\p{Lu}\pL{0,19})$',
+                1),
+            '^[^\pL]+', '') as signature
+    from prepared
 ),
 
 final as (
     select
         message_id,
-        nullif(regexp_extract(
-            body, '(?:\^|\*|/|(?:^|\s)[-–—~]\s?)([A-Z][A-Za-z]{0,14})\s*$', 1), '') as agent,
+        case
+            when lower(signature) not in (
+                '', 'thanks', 'thank', 'thx', 'ty', 'cheers', 'regards', 'team', 'support',
+                'help', 'dm', 'dms', 'us', 'you', 'me', 'we', 'hi', 'hello', 'yes', 'no', 'ok',
+                'okay', 'sorry', 'please', 'link', 'here')
+                then signature
+        end as agent,
         regexp_matches(
-            lower(body),
-            '\b(dm|dms|direct message|direct msg|private message|private msg|pm)\b'
-            || '|send (us )?a (dm|message|note)|click\W+\w*\W*message'
-            || '|reach out (to us )?(via|by|in|through) (dm|direct|private)'
-            || '|message us|inbox us|secure(d)? (private )?link'
+            words,
+            '\b(dm|dms|dm''?d|dming|pm us|pm me|direct message|direct msg|direct messages'
+            || '|private message|private msg|private messages|privately|inbox us|inbox me)\b'
+            || '|\bsend (us|me) a (private |direct )?message'
+            || '|\bmessage (us|me)\b'
+            || '|\bclick\W+(\w+\W+)?message\b'
+            || '|\bfollow (us )?(and|&amp;|&) (dm|message)'
         ) as dm_redirect,
         regexp_matches(
-            lower(body),
-            '\b(call us|give us a (call|ring)|phone us|ring us|call (our|the) \w+'
-            || '|email us|e-mail us|email at|contact us (at|via|through|here)'
-            || '|web ?form|contact form|fill (in|out) (this|the|our) form|live chat)\b'
+            words,
+            '\b(call|ring|phone) (us|our|the team|the number|them|back)\b'
+            || '|\bgive (us|them) a (call|ring|buzz)\b|\b(we|we''ll|we will|we can|i''ll) '
+            || '(call|ring|phone) you\b|\bcalling (us|our|the|\+?\d)'
+            || '|\b(by|via|over the) (phone|telephone)\b|\brequest a call\b'
+            || '|\bcontact (us|them) (at|on|by|via|through)\b'
+            || '|\+?\b\d{1,2}[-. ]\d{3}[-. ]\d{3}[-. ]\d{4}\b|\b\d{3}[-. ]\d{3}[-. ]\d{4}\b'
+            || '|\b0\d{3,4} \d{3} ?\d{3,4}\b'
+            || '|\b(email|e-mail) (us|our|the team|it to|them)\b'
+            || '|\b(send|drop) us an? (email|e-mail)\b'
+            || '|[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}'
+            || '|\bweb ?form\b|\bcontact form\b|\bonline form\b|\bfill (in|out) (this|the|our)'
+            || '|\blive chat\b|\bchat (with us|team|agent|support)\b|\bchat with (one of )?our'
+            || '|\b(contact (us|our|my|them|the)|reach out|reach (us|our|them|the)'
+            || '|connect with|get in touch|tell us more|send us a note'
+            || '|speak (to|with) (us|our|a|an|one)|talk (to|with) (us|our|a|an|one))\b'
+            || '[^.!?]{0,60}\blink\b'
         ) as off_channel
-    from outbound
+    from signed
 )
 
 select * from final;
 
 create or replace table replies as
+with
+
+answered as (
+    select
+        reply.message_id as reply_id,
+        reply.brand,
+        reply.in_reply_to_id as parent_id,
+        reply.created_at,
+        parent.created_at as parent_at,
+        reply.channel
+    from messages as reply
+    join messages as parent on parent.message_id = reply.in_reply_to_id
+    where reply.direction = 'outbound'
+      and parent.direction = 'inbound'
+),
+
+clocked as (
+    select
+        answered.*,
+        -- open minutes before each instant = whole minutes before its interval + microseconds
+        -- into it (kept apart so the difference is exact)
+        coalesce(at_reply.open_before_minutes, 0) as before_reply,
+        coalesce(epoch_us(least(answered.created_at, at_reply.close_at))
+            - epoch_us(at_reply.open_at), 0) as into_reply_us,
+        coalesce(at_parent.open_before_minutes, 0) as before_parent,
+        coalesce(epoch_us(least(answered.parent_at, at_parent.close_at))
+            - epoch_us(at_parent.open_at), 0) as into_parent_us
+    from answered
+    asof left join business_intervals as at_reply
+      on at_reply.brand = answered.brand and at_reply.open_at <= answered.created_at
+    asof left join business_intervals as at_parent
+      on at_parent.brand = answered.brand and at_parent.open_at <= answered.parent_at
+)
+
 select
-    reply.message_id as reply_id,
-    reply.brand,
-    reply.in_reply_to_id as parent_id,
-    reply.created_at,
+    clocked.reply_id,
+    clocked.brand,
+    clocked.parent_id,
+    clocked.created_at,
     case
-        when reply.created_at >= parent.created_at
-            then epoch(reply.created_at - parent.created_at) / 60.0
+        when clocked.created_at >= clocked.parent_at
+            then epoch(clocked.created_at - clocked.parent_at) / 60.0
     end as latency_minutes,
     flags.agent,
     flags.dm_redirect,
     flags.off_channel,
-    reply.channel
-from messages as reply
-join messages as parent on parent.message_id = reply.in_reply_to_id
-join outbound_flags as flags on flags.message_id = reply.message_id
-where reply.direction = 'outbound'
-  and parent.direction = 'inbound';
+    clocked.channel,
+    case
+        when clocked.created_at >= clocked.parent_at
+            then clocked.before_reply - clocked.before_parent
+                + (clocked.into_reply_us - clocked.into_parent_us) / 60e6
+    end as latency_business_minutes
+from clocked
+join outbound_flags as flags on flags.message_id = clocked.reply_id;

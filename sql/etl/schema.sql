@@ -69,7 +69,10 @@ create table if not exists conversations (
     first_sentiment   double,
     last_sentiment    double,
     campaign          text,
-    handoff_of        text                  -- for a DM conversation: the public one it continues
+    handoff_of        text,                 -- for a DM conversation: the public one it continues
+    moved_off_channel boolean,              -- a brand reply sends it to phone, email or a web form
+    dm_offer_minutes  double,               -- start to the first brand reply asking for a DM
+    customer_followers bigint               -- the customer's followers on the first message
 );
 
 create table if not exists replies (
@@ -79,10 +82,45 @@ create table if not exists replies (
     created_at      timestamptz,
     latency_minutes double,
     agent           text,
-    dm_redirect     boolean
+    dm_redirect     boolean,
+    off_channel     boolean,                -- sends the customer to phone, email or a web form
+    channel         text,
+    latency_business_minutes double         -- the same latency on the brand's business clock
 );
 
 create table if not exists meta (
     key   text primary key,
     value text
+);
+
+-- The configuration (carepulse.toml) as of the last load or `carepulse derive`; see
+-- docs/configuration.md. Replaced as a whole before every derive.
+create table if not exists config_brands (
+    brand     text,
+    timezone  text                          -- IANA name; brands not listed: UTC
+);
+
+create table if not exists config_schedules (
+    brand           text,
+    effective_from  date                    -- local date; the earliest version also covers before
+);
+
+create table if not exists config_hours (
+    brand           text,
+    effective_from  date,
+    weekday         integer,                -- 1 = Monday ... 7 = Sunday (local)
+    opens_minute    integer,                -- minutes after local midnight
+    closes_minute   integer                 -- > opens_minute; above 1440 runs past midnight
+);
+
+create table if not exists config_holidays (
+    brand           text,
+    effective_from  date,                   -- the schedule version it belongs to; null = all
+    day             date                    -- local date, closed all day
+);
+
+create table if not exists config_sla (
+    brand           text,                   -- null = the default for every brand
+    target_minutes  double,
+    is_primary      boolean                 -- the headline target
 );

@@ -1,0 +1,106 @@
+"""`carepulse metrics` and `carepulse derive`.
+
+    carepulse metrics --list [--format table|json|csv]
+    carepulse metrics NAME [--db PATH] [--brand B]... [--start D] [--end D]
+                           [--param KEY=VALUE]... [--format table|json|csv]
+    carepulse derive [--db PATH] [--config carepulse.toml]
+
+--start / --end take a date (a UTC day; --end includes that whole day) or an ISO timestamp (then
+exclusive; without an offset it is UTC). Defaults: all data.
+"""
+from __future__ import annotations
+
+from etl import settings
+from etl.errors import EtlError
+
+
+def register(subparsers, load_kinds) -> None:
+    from etl.cli import config_arg, db_arg
+
+    metrics = subparsers.add_parser(
+        "metrics", help="print a metric (response-times, sla-curve, ...); --list shows them all",
+        description="Print one metric of the database as a table, JSON (a list of row objects) "
+                    "or CSV. --start/--end: a date (UTC day, --end inclusive) or an ISO "
+                    "timestamp (end exclusive); default all data.")
+    metrics.add_argument("name", nargs="?", help="metric name, e.g. response-times")
+    metrics.add_argument("--list", action="store_true", help="list the metrics and their meaning")
+    db_arg(metrics)
+    metrics.add_argument("--brand", action="append", default=[], metavar="B",
+                         help="only this brand (repeatable; default all brands)")
+    metrics.add_argument("--start", metavar="D", help="from this date or timestamp (UTC)")
+    metrics.add_argument("--end", metavar="D", help="up to this date (inclusive) or timestamp")
+    metrics.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                         help="a metric's own parameter, e.g. grain=week (see --list)")
+    metrics.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    metrics.set_defaults(func=cmd_metrics)
+
+    derive = subparsers.add_parser(
+        "derive", help="re-derive an existing database with a (new) configuration, loading nothing")
+    db_arg(derive)
+    config_arg(derive)
+    derive.set_defaults(func=cmd_derive)
+
+
+def cmd_metrics(args) -> int:
+    from etl import metrics, publish
+
+    if args.list or not args.name:
+        return _write(metrics.listing(args.format))
+    metric = metrics.get(args.name)
+    params = metrics.parameters(metric, args.brand, args.start, args.end, args.param)
+    con = publish.open_reader(settings.db_path(args.db))
+    try:
+        params["brands"] = _known_spelling(con, params["brands"])
+        frame = metric.run(con, params)
+    finally:
+        con.close()
+    return _write(metrics.render(frame, args.format))
+
+
+def _write(text: str) -> int:
+    """Print; a reader that stops early (`| head`) is not an error."""
+    import os
+    import sys
+
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _known_spelling(con, brands: list[str]) -> list[str]:
+    """Brand handles are case-insensitive on X: use the database's spelling when one matches."""
+    if not brands:
+        return brands
+    import sys
+
+    import sql
+
+    known = {b.lower(): b for b in sql.query(con, "meta/brands")["brand"]}
+    for brand in brands:
+        if brand.lower() not in known:
+            print(f"carepulse: note: no customer conversations for brand {brand!r}",
+                  file=sys.stderr)
+    return [known.get(b.lower(), b) for b in brands]
+
+
+def cmd_derive(args) -> int:
+    import sql
+    from etl import load, publish
+    from etl.config import load_config
+
+    db = settings.db_path(args.db)
+    if not db.exists():
+        raise EtlError(f"{db}: no database yet; run `carepulse load` or `carepulse demo` first")
+    config = load_config(args.config)
+    with publish.writer(db) as con:
+        load.finish(con, config)
+        summary = sql.query(con, "etl/config_summary").iloc[0]
+    source = config.path or "defaults (24x7 UTC, targets 15 min, 1 h, 4 h, 24 h)"
+    print(f"re-derived {int(summary['conversations']):,} conversations and "
+          f"{int(summary['replies']):,} replies of {int(summary['brands']):,} brands "
+          f"with {source} ({int(summary['configured']):,} brands configured)")
+    print(f"database: {db}")
+    return 0

@@ -1,0 +1,91 @@
+-- metric: heatmap: inbound volume and FRT median by hour of week in the brand's local time
+-- heatmap.sql: one row per brand and local hour of the week (168 rows per brand: 1 = Monday,
+-- hour 0-23, hour_of_week = (weekday - 1) * 24 + hour), in the brand's time zone from
+-- carepulse.toml (UTC when not configured); empty hours are kept with 0.
+-- inbound_messages: every customer message (public or DM) of the brand sent in [$start, $end),
+-- the care team's workload; conversations: customer conversations starting in that hour (as
+-- in response-times) and their FRT median on the calendar and the business clock.
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
+with
+
+zones as (
+    select
+        seen.brand,
+        coalesce(
+            (select max(timezone) from config_brands
+             where lower(config_brands.brand) = lower(seen.brand)),
+            'UTC'
+        ) as timezone
+    from (select distinct brand from messages where brand is not null) as seen
+    where len($brands::varchar[]) = 0 or list_contains($brands::varchar[], seen.brand)
+),
+
+inbound as (
+    select
+        zones.brand,
+        timezone(zones.timezone, messages.created_at) as local_at
+    from messages
+    join zones using (brand)
+    where messages.direction = 'inbound'
+      and messages.created_at >= $start::timestamptz
+      and messages.created_at < $end::timestamptz
+),
+
+started as (
+    select
+        zones.brand,
+        timezone(zones.timezone, conversations.started_at) as local_at,
+        conversations.first_response_minutes,
+        conversations.first_response_business_minutes
+    from conversations
+    join zones using (brand)
+    where conversations.handoff_of is null
+      and conversations.started_at >= $start::timestamptz
+      and conversations.started_at < $end::timestamptz
+),
+
+volume as (
+    select brand, isodow(local_at) as weekday, hour(local_at) as hour, count(*) as messages
+    from inbound
+    group by all
+),
+
+response as (
+    select
+        brand,
+        isodow(local_at) as weekday,
+        hour(local_at) as hour,
+        count(*) as conversations,
+        median(first_response_minutes) as frt_median_minutes,
+        median(first_response_business_minutes) as frt_business_median_minutes
+    from started
+    group by all
+),
+
+cells as (
+    select zones.brand, zones.timezone, days.weekday, hours.hour
+    from zones
+    cross join (select unnest(range(1, 8)) as weekday) as days
+    cross join (select unnest(range(0, 24)) as hour) as hours
+    where zones.brand in (select brand from volume union select brand from response)
+),
+
+final as (
+    select
+        cells.brand,
+        cells.timezone,
+        cells.weekday,
+        ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][cells.weekday] as weekday_name,
+        cells.hour,
+        (cells.weekday - 1) * 24 + cells.hour as hour_of_week,
+        coalesce(volume.messages, 0) as inbound_messages,
+        coalesce(response.conversations, 0) as conversations,
+        response.frt_median_minutes,
+        response.frt_business_median_minutes
+    from cells
+    left join volume using (brand, weekday, hour)
+    left join response using (brand, weekday, hour)
+)
+
+select * from final
+order by brand, hour_of_week

@@ -1,0 +1,105 @@
+-- metric: response-trend: conversations, FRT median/p90, share within target per brand and day/week
+-- response_trend.sql: one row per brand and UTC period ($grain 'day' or 'week', weeks start on
+-- Monday) from the first to the last period with conversations in scope; periods without
+-- conversations are kept with 0 (a gap in the chart is a quiet day, not missing data).
+-- Conversations: as in response-times, by the period they start in. FRT median / p90 over the
+-- answered ones (calendar and business clock). within_target / within_target_business: answered
+-- within (<=) target_minutes over all conversations of the period (unanswered in the
+-- denominator; recent periods are still open, so their shares can only grow).
+-- target_minutes: $target_minutes if given, else the brand's headline SLA target from
+-- carepulse.toml ([brands.X.sla] target_minutes, else [sla] target_minutes, else 60).
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
+--         $grain ('day' | 'week'), $target_minutes (double; null = from the configuration)
+-- default: grain = day (day | week)
+-- default: target_minutes = null
+with
+
+checked as (
+    select
+        case
+            when $grain::varchar in ('day', 'week') then $grain::varchar
+            else error('grain must be day or week')
+        end as grain
+),
+
+scoped as (
+    select conversations.*, date_trunc(checked.grain, started_at) as period_start
+    from conversations
+    cross join checked
+    where brand is not null
+      and handoff_of is null
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
+),
+
+targets as (
+    select
+        brands.brand,
+        coalesce(
+            $target_minutes::double,
+            (select max(target_minutes) from config_sla as own
+             where lower(own.brand) = lower(brands.brand) and own.is_primary),
+            (select max(target_minutes) from config_sla as fallback
+             where fallback.brand is null and fallback.is_primary),
+            60
+        ) as target_minutes
+    from (select distinct brand from scoped) as brands
+),
+
+periods as (
+    select
+        targets.brand,
+        targets.target_minutes,
+        unnest(generate_series(
+            span.first_period,
+            span.last_period,
+            case when checked.grain = 'week' then interval 7 day else interval 1 day end
+        )) as period_start
+    from targets
+    cross join checked
+    cross join (
+        select min(period_start) as first_period, max(period_start) as last_period from scoped
+    ) as span
+),
+
+by_period as (
+    select
+        scoped.brand,
+        scoped.period_start,
+        count(*) as conversations,
+        count(*) filter (where scoped.answered) as answered,
+        median(scoped.first_response_minutes) as frt_median_minutes,
+        quantile_cont(scoped.first_response_minutes, 0.9) as frt_p90_minutes,
+        median(scoped.first_response_business_minutes) as frt_business_median_minutes,
+        quantile_cont(scoped.first_response_business_minutes, 0.9) as frt_business_p90_minutes,
+        count(*) filter (where scoped.first_response_minutes <= targets.target_minutes)
+            as within_target_count,
+        count(*) filter (where scoped.first_response_business_minutes <= targets.target_minutes)
+            as within_target_business_count
+    from scoped
+    join targets using (brand)
+    group by scoped.brand, scoped.period_start
+),
+
+final as (
+    select
+        periods.brand,
+        periods.period_start,
+        coalesce(by_period.conversations, 0) as conversations,
+        coalesce(by_period.answered, 0) as answered,
+        by_period.answered / by_period.conversations as response_rate,
+        by_period.frt_median_minutes,
+        by_period.frt_p90_minutes,
+        by_period.frt_business_median_minutes,
+        by_period.frt_business_p90_minutes,
+        periods.target_minutes,
+        by_period.within_target_count / by_period.conversations as within_target,
+        by_period.within_target_business_count / by_period.conversations
+            as within_target_business
+    from periods
+    left join by_period using (brand, period_start)
+)
+
+select * from final
+order by brand, period_start
