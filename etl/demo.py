@@ -216,32 +216,36 @@ def place_events(brands, start, days):
 
 
 def schedules(brand, start, days):
-    """Schedule versions [(effective_from, {day: "HH:MM-HH:MM"})]; later_hours start 2/3 in."""
-    versions = [(f"{min(start.year, 2026)}-01-01", brand["hours"])]
+    """Schedule versions [(effective_from, {day: "HH:MM-HH:MM"}, holidays)]; a brand's
+    later_hours start 2/3 into the window. Holidays: the brand's month-days in each year."""
+    years = range(start.year, (start + pd.Timedelta(days=days + MARGIN_DAYS)).year + 1)
+    holidays = sorted(f"{y}-{md}" for y in years for md in brand["holidays"])
+    versions = [(f"{start.year}-01-01", brand["hours"], holidays)]
     if brand.get("later_hours"):
         switch = (start + pd.Timedelta(days=round(days * 2 / 3))).date()
-        versions.append((str(switch), {**brand["hours"], **brand["later_hours"]}))
+        versions.append((str(switch), {**brand["hours"], **brand["later_hours"]}, holidays))
     return versions
 
 
-def open_minutes(brand, versions, start, offsets):
+def open_minutes(versions, start, offsets):
     """Whether the brand is open in each UTC minute from start (holidays closed)."""
     local = local_minutes(start, offsets, np.arange(offsets.size * 60))
     day, minute = local // 1440, local % 1440
     weekday = (day + 3) % 7
     is_open = np.zeros(local.size, bool)
-    for effective, hours in versions:
+    for effective, hours, holidays in versions:
         spans = [hours.get(d, "00:00-00:00").split("-") for d in DAY_NAMES]
         lo, hi = (np.array([int(s[i][:2]) * 60 + int(s[i][3:]) for s in spans]) for i in (0, 1))
         now = (minute >= lo[weekday]) & (minute < hi[weekday])
+        now &= ~np.isin(day, [epoch_day(h) for h in holidays])
         is_open = np.where(day >= epoch_day(effective), now, is_open)
-    return is_open & ~np.isin(day, [epoch_day(h) for h in brand["holidays"]])
+    return is_open
 
 
 def business_clocks(brands, start, days, offsets):
     """Per brand: open minutes, cumulative open minutes, and one flat array to search them all."""
     versions = [schedules(b, start, days) for b in brands]
-    is_open = np.stack([open_minutes(b, v, start, o) for b, v, o in zip(brands, versions, offsets)])
+    is_open = np.stack([open_minutes(v, start, o) for v, o in zip(versions, offsets)])
     n = is_open.shape[1]
     cum = np.zeros((len(brands), n + 1))
     cum[:, 1:] = np.cumsum(is_open, axis=1)
@@ -282,7 +286,8 @@ def calibrate(plan, rows):
     total = plan.lam.sum() + sum(e.get("lam", 0.0) for e in plan.events)
     plan.scale, plan.regulars = PILOT_CONVERSATIONS / total, 1000
     state = new_state(plan)
-    pilot = build_block(plan, 0, plan.days * 24, np.random.default_rng([plan.seed, 104729]), state)
+    rng = np.random.default_rng([plan.seed, 104729])
+    pilot = build_block(plan, 0, plan.days * 24, rng, state)
     per_conversation = pilot["tweet_id"].size / max(pilot["stats"]["conversations"], 1)
     conversations = rows / per_conversation
     plan.scale = conversations / total
@@ -305,7 +310,8 @@ def build_text(brands, start, days):
         inbound=pa.array([",False,", ",True,"]),
         ends=pa.array([f",{ch},{b['handle']}\n" for b in brands for ch in ("public", "dm")]),
         followers=np.array([b["followers"] for b in brands]),
-        minute=minute, second=second, year=year, pair=pa.array(["", '"']), comma=pa.array(["", ","]))
+        minute=minute, second=second, year=year,
+        pair=pa.array(["", '"']), comma=pa.array(["", ","]))
 
 
 _NEEDS_QUOTES = re.compile('[",\r\n]')
@@ -321,7 +327,8 @@ def message_bodies(brands):
         pools = {k: [t.format(**tags(brand)) for t in v] for k, v in pools.items()}
         for c, name in enumerate(T.CASES):
             lead = {"c": f"@{brand['handle']} ", "b": " ", "d": ""}[name[0]]
-            combos = [lead + "".join(parts) for parts in product(*(pools[p] for p in T.CASES[name]))]
+            parts = product(*(pools[p] for p in T.CASES[name]))
+            combos = [lead + "".join(words) for words in parts]
             where[c, b] = len(bodies), len(combos)
             bodies.extend(combos)
     return bodies, where
@@ -334,7 +341,8 @@ def clock_strings(start, days):
     prefix = pa.array(list(dates.strftime("%a %b %d ")), pa.string())
     hhmm = pa.array([f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440)])
     minutes = np.arange(days * 1440)
-    minute = pc.binary_join_element_wise(prefix.take(minutes // 1440), hhmm.take(minutes % 1440), "")
+    minute = pc.binary_join_element_wise(prefix.take(minutes // 1440),
+                                         hhmm.take(minutes % 1440), "")
     years = range(start.year, dates[-1].year + 1)
     second = pa.array([f"{s:02d} +0000 {y}" for y in years for s in range(60)])
     return minute, second, np.asarray(dates.year - start.year)
@@ -617,7 +625,8 @@ def _digits(values):
 
 def _data_bytes(lines):
     """The concatenated bytes of a string array, without copying it string by string."""
-    offsets = np.frombuffer(lines.buffers()[1], np.int32)[lines.offset:lines.offset + len(lines) + 1]
+    offsets = np.frombuffer(lines.buffers()[1], np.int32)
+    offsets = offsets[lines.offset:lines.offset + len(lines) + 1]
     return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
@@ -628,11 +637,10 @@ def write_config(plan, path):
     for brand, versions in zip(plan.brands, plan.clock["schedules"]):
         handle = brand["handle"]
         lines += [f"[brands.{handle}]", f'timezone = "{brand["tz"]}"', ""]
-        for effective, hours in versions:
+        for effective, hours, holidays in versions:
             lines += [f"[[brands.{handle}.schedule]]", f'effective_from = "{effective}"']
             lines += [f'{day} = "{hours[day]}"' for day in DAY_NAMES if day in hours]
-            lines += [f"holidays = [{', '.join(f'{chr(34)}{h}{chr(34)}' for h in brand['holidays'])}]",
-                      ""]
+            lines += [f"holidays = [{', '.join(f'{chr(34)}{h}{chr(34)}' for h in holidays)}]", ""]
     Path(path).write_text("\n".join(lines), encoding="utf-8")
 
 

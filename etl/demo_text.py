@@ -29,11 +29,11 @@ def _hours(days, span):
 BRANDS = (
     dict(handle="AcmeCareHelp", short="Acme", sector="retail", tz="America/New_York",
          hours={**_hours(_WEEKDAYS, "08:00-20:00"), "sat": "09:00-17:00"},
-         later_hours={"sun": "10:00-16:00"}, holidays=["2026-09-07", "2026-11-26"],
+         later_hours={"sun": "10:00-16:00"}, holidays=["09-07", "11-26"],
          volume=1.0, median_min=25, sigma=1.3, unanswered=0.22, p_dm=0.37, p_off=0.05,
          signature="^{agent}", agents=("JK", "MR", "TS", "AL", "PD"), followers=1_200_000),
     dict(handle="NimbusMobile", short="Nimbus", sector="mobile", tz="Europe/London",
-         hours=_hours(_ALL_DAYS, "07:00-22:00"), holidays=["2026-08-31", "2026-12-25"],
+         hours=_hours(_ALL_DAYS, "07:00-22:00"), holidays=["08-31", "12-25"],
          volume=1.3, median_min=8, sigma=1.2, unanswered=0.18, p_dm=0.45, p_off=0.06,
          signature="-{agent}", agents=("Anna", "Tom", "Priya", "Callum", "Zoe", "Dev"),
          followers=640_000),
@@ -43,28 +43,31 @@ BRANDS = (
          signature="*{agent}", agents=("TS", "RB", "KW", "EM", "JC"), followers=2_100_000),
     dict(handle="PixelPayCare", short="PixelPay", sector="bank", tz="America/Los_Angeles",
          hours={**_hours(_WEEKDAYS, "08:00-20:00"), "sat": "09:00-17:00"},
-         holidays=["2026-09-07", "2026-10-12"], volume=0.7, median_min=70, sigma=1.4, unanswered=0.33, p_dm=0.52, p_off=0.10,
+         holidays=["09-07", "10-12"],
+         volume=0.7, median_min=70, sigma=1.4, unanswered=0.33, p_dm=0.52, p_off=0.10,
          signature="/{agent}", agents=("LS", "MG", "DW", "NB"), followers=380_000),
     dict(handle="SakuraRailDesk", short="Sakura", sector="rail", tz="Asia/Tokyo",
          hours={**_hours(_WEEKDAYS, "09:00-21:00"), "sat": "09:00-21:00"},
-         holidays=["2026-09-21", "2026-09-23", "2026-10-12"],
+         holidays=["09-21", "09-23", "10-12"],
          volume=0.5, median_min=45, sigma=1.2, unanswered=0.15, p_dm=0.22, p_off=0.08,
          signature="", agents=("A", "B", "C"), followers=210_000),
     dict(handle="KesselEnergyHelp", short="Kessel", sector="energy", tz="Europe/Berlin",
          hours={**_hours(_WEEKDAYS, "08:00-18:00"), "sat": "09:00-13:00"},
-         holidays=["2026-10-03", "2026-12-25"],
+         holidays=["10-03", "12-25"],
          volume=0.45, median_min=40, sigma=1.3, unanswered=0.28, p_dm=0.40, p_off=0.12,
          signature="^{agent}", agents=("HB", "KM", "SF", "JW"), followers=95_000),
     dict(handle="MapleStreamCare", short="Maple", sector="streaming", tz="America/Toronto",
          hours={**_hours(_WEEKDAYS, "09:00-21:00"), "sat": "10:00-18:00", "sun": "10:00-18:00"},
-         holidays=["2026-09-07", "2026-10-12"],
+         holidays=["09-07", "10-12"],
          volume=0.6, median_min=15, sigma=1.2, unanswered=0.20, p_dm=0.30, p_off=0.05,
          signature="-{agent}", agents=("Chloe", "Marc", "Ines", "Owen"), followers=450_000),
     dict(handle="CoralCoverHelp", short="Coral", sector="insurance", tz="Australia/Sydney",
-         hours=_hours(_WEEKDAYS, "08:30-17:30"), holidays=["2026-10-05", "2026-12-25"],
+         hours=_hours(_WEEKDAYS, "08:30-17:30"), holidays=["10-05", "12-25"],
          volume=0.4, median_min=60, sigma=1.3, unanswered=0.25, p_dm=0.42, p_off=0.12,
          signature="", agents=("A", "B", "C"), followers=120_000),
 )
+
+# Holidays are month-days ("09-07"), closed in every year of the window.
 
 # Agent speed factors, fastest first; agent i of a brand is SPEEDS[i] times the brand's median.
 AGENT_SPEEDS = (0.55, 0.8, 1.0, 1.3, 1.8, 2.4)
@@ -81,16 +84,19 @@ POOLS = dict(
               "... so frustrated"],
     tail_q=["", "", "", "", " Thanks!", " thx", "?", " 🙏"],
     praise=["just want to say your support team is amazing, thank you!",
-            "love the new {short} app update 👏", "shoutout to the agent who helped me yesterday, "
+            "love the new {short} app update 👏",
+            "shoutout to the agent who helped me yesterday, "
             "great service", "thanks for the quick help earlier, really appreciate it!",
-            "10/10 service today, thank you 🙌", "you guys are the best, problem solved in minutes",
+            "10/10 service today, thank you 🙌",
+            "you guys are the best, problem solved in minutes",
             "great experience today, the staff were lovely ❤️",
             "finally got through to someone.\n\nthank you {short} team, problem solved",
             "big thanks to the team for "
             "sorting my issue so fast"],
     nudge=["any update on this?", "anyone?", "still no answer here",
            "hello? any news?"],
-    nudge_neg=["hello?? anyone there?", "still waiting for a reply...", "bump. 2 days and no answer",
+    nudge_neg=["hello?? anyone there?", "still waiting for a reply...",
+               "bump. 2 days and no answer",
                "is anyone actually reading these?", "???", "ignored again 🙄",
                "still no reply. terrible", "so you just ignore customers now?"],
     empathy=["Sorry to hear that! ", "We're sorry for the trouble. ", "Oh no, sorry about this. ",
@@ -99,7 +105,8 @@ POOLS = dict(
              "We hear you. "],
     neutral=["", "", "Hi there! ", "Thanks for reaching out. ", "Thanks for getting in touch. ",
              "Hey! ", "We'd like to help. "],
-    friendly=["Hi there! ", "Happy to help! ", "Good question! ", "Hey! ", "", "Thanks for asking! "],
+    friendly=["Hi there! ", "Happy to help! ", "Good question! ", "Hey! ", "",
+              "Thanks for asking! "],
     late=["Sorry for the wait! ", "Apologies for the delay in getting back to you. ",
           "Thanks for your patience. "],
     dm_request=["Please DM us your account details so we can take a look.",
@@ -116,7 +123,8 @@ POOLS = dict(
                 "Could you give us a call on 0800 555 0199? Our team can sort this out quickly.",
                 "Our specialists can help with this by phone, please call us at 1-800-555-0177."],
     praise_reply=["Thank you so much for the kind words! We'll pass them on to the team.",
-                  "Aww, thanks! Glad we could help 💙", "That's great to hear, have a lovely day!",
+                  "Aww, thanks! Glad we could help 💙",
+                  "That's great to hear, have a lovely day!",
                   "This made our day, thank you!"],
     dm_got=["Thanks, we've got your message and replied there.",
             "Got it, we're looking into it now.", "Thanks! We'll continue there.",
@@ -267,7 +275,8 @@ SECTOR_POOLS = dict(
                 "latest update", "yes I restarted it twice"]),
     airline=dict(
         issue=["my bag didn't arrive in Lisbon", "flight delayed 5 hours and no one tells us "
-               "anything", "still waiting for my refund for a cancelled flight", "charged twice for "
+               "anything", "still waiting for my refund for a cancelled flight",
+               "charged twice for "
                "seat selection", "missed my connection because of your delay", "the app won't "
                "load my boarding pass", "rebooked me on a flight 2 days later??"],
         question=["can I bring a guitar as hand luggage?", "how early does check-in open?",
