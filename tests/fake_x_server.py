@@ -129,7 +129,7 @@ def serve(fake: FakeX, max_requests: int = 100, deadline: float = 60.0, stall: f
             served["n"] += 1
             if served["n"] > max_requests:
                 self.send_error(503, "request budget of the fake server exhausted")
-                threading.Thread(target=server.shutdown, daemon=True).start()
+                threading.Thread(target=stop, daemon=True).start()
                 return
             status, headers, body, timeout = fake.handle("GET", self.path, dict(self.headers))
             if timeout:
@@ -149,11 +149,16 @@ def serve(fake: FakeX, max_requests: int = 100, deadline: float = 60.0, stall: f
         def log_message(self, *args):      # keep test output clean
             pass
 
+    def stop():
+        """Stop serving and close the socket: later connections are refused at once."""
+        server.shutdown()
+        server.server_close()
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
-    timer = threading.Timer(deadline, server.shutdown)
+    timer = threading.Timer(deadline, stop)
     timer.daemon = True
     thread.start()
     timer.start()
@@ -161,6 +166,5 @@ def serve(fake: FakeX, max_requests: int = 100, deadline: float = 60.0, stall: f
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         timer.cancel()
-        server.shutdown()
-        server.server_close()
+        stop()
         thread.join(timeout=5)

@@ -3,7 +3,7 @@
 fetch only: read a file as received and hand over its response objects in order. Accepted:
 one response object (`{"data": ..., "includes": ..., "meta": ...}`), a JSON list of them, or
 NDJSON (one response per line, as twarc2 and `--save-responses` write); `.gz` files are read
-through gzip. An NDJSON line that is not JSON becomes an `Unparsed` piece (quarantined as one
+through gzip; UTF-8 (with or without BOM) or UTF-16 with a BOM. An NDJSON line that is not JSON becomes an `Unparsed` piece (quarantined as one
 rejected record); a file with no JSON at all, or that cannot be read, fails the whole load with one
 sentence before the database is touched.
 """
@@ -57,6 +57,11 @@ def _text_of(path: Path) -> str:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise EtlError(f"{path}: a damaged gzip file ({exc})") from exc
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):        # UTF-16 with a BOM (Windows exports)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise EtlError(f"{path}: damaged UTF-16 text (byte {exc.start})") from exc
     if b"\x00" in data[:4096]:
         raise EtlError(f"{path}: binary data, not JSON")
     try:
