@@ -1,4 +1,7 @@
-"""Chart builders: DataFrame in, plotly figure out. No Streamlit here, so they test alone."""
+"""Chart builders: DataFrame in, plotly figure out. No Streamlit here, so they test alone.
+
+Every figure has a title that says what it shows and its unit, axis titles in words (never raw
+column names), shares drawn as percentages, and hover details."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,6 +9,26 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 TEMPLATE = "plotly_white"
+HEIGHT = 380
+
+# Human names for the metric columns, used for axes, legends and hovers.
+LABELS = {
+    "brand": "Brand", "day": "Day", "week": "Week", "period": "Period", "hour": "Hour",
+    "conversations": "Conversations", "answered": "Answered", "unanswered": "Unanswered",
+    "response_rate": "Response rate", "replies": "Replies",
+    "frt_median_minutes": "FRT median (min)", "frt_p90_minutes": "FRT p90 (min)",
+    "frt_mean_minutes": "FRT mean (min)",
+    "reply_latency_median_minutes": "Reply latency median (min)",
+    "within_target": "Share within target", "share_within": "Share within target",
+    "minutes": "Minutes since the customer's first message", "share_answered": "Share answered",
+    "target": "Target", "share": "Share", "channel": "Handled", "count": "Count",
+    "inbound": "Customer messages", "negative": "Negative messages",
+    "negative_share": "Negative share", "net_sentiment": "Net sentiment",
+    "expected": "Expected", "value": "Observed", "score": "Score",
+    "weekday": "Weekday", "local_hour": "Hour (brand's local time)",
+    "follower_band": "Followers", "agent": "Agent", "weekday_name": "Weekday",
+    "period_start": "Period", "hour_at": "Hour (UTC)", "week": "Week",
+}
 
 
 def empty(title: str, message: str = "No data for these filters") -> go.Figure:
@@ -15,14 +38,132 @@ def empty(title: str, message: str = "No data for these filters") -> go.Figure:
     return fig
 
 
+def _layout(fig: go.Figure, *, percent: bool = False, legend: str | None = "Brand",
+            y_title: str | None = None, x_title: str | None = None) -> go.Figure:
+    fig.update_layout(template=TEMPLATE, height=HEIGHT, margin=dict(l=10, r=10, t=70, b=10),
+                      title_font_size=15, hovermode="x unified",
+                      legend=dict(orientation="h", yanchor="top", y=-0.2, x=0,
+                                  title_text=f"{legend}:" if legend else "",
+                                  title_side="left"))
+    if percent:
+        fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    if legend is not None and len(fig.data) > 1:
+        # the legend sits under the plot: an x-axis title would collide with it, and the tick
+        # labels (days, brands, targets) say what the axis is; the chart title names the unit
+        fig.update_xaxes(title_text=None)
+    elif x_title:
+        fig.update_xaxes(title_text=x_title)
+    return fig
+
+
+def _labels(extra: dict | None = None) -> dict:
+    return dict(LABELS, **(extra or {}))
+
+
+def _hover(frame: pd.DataFrame, columns: dict[str, str]) -> dict:
+    """plotly-express hover_data for the columns the frame has ({column: format})."""
+    return {c: fmt for c, fmt in columns.items() if c in frame.columns}
+
+
 def daily_conversations(frame: pd.DataFrame) -> go.Figure:
     """Customer conversations started per day and brand (stacked bars)."""
     title = "Customer conversations started per day (count, UTC days)"
     if frame.empty:
         return empty(title)
     fig = px.bar(frame, x="day", y="conversations", color="brand", template=TEMPLATE, title=title,
-                 hover_data={"answered": True, "frt_median_minutes": ":.1f"},
-                 labels={"day": "Day", "conversations": "Conversations", "brand": "Brand",
-                         "answered": "Answered", "frt_median_minutes": "FRT median (min)"})
-    fig.update_layout(barmode="stack", legend_title_text="Brand", hovermode="x unified")
+                 hover_data=_hover(frame, {"answered": True, "frt_median_minutes": ":.1f"}),
+                 labels=_labels())
+    fig.update_layout(barmode="stack")
+    return _layout(fig)
+
+
+def lines(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None = "brand",
+          percent: bool = False, hover: dict | None = None, y_title: str | None = None,
+          x_title: str | None = None, labels: dict | None = None, shape: str = "linear",
+          dash: str | None = None) -> go.Figure:
+    """One line per `color` value; `percent` draws a 0..1 share as %."""
+    if frame.empty:
+        return empty(title)
+    fig = px.line(frame, x=x, y=y, color=color, title=title, labels=_labels(labels),
+                  hover_data=_hover(frame, hover or {}), line_shape=shape, line_dash=dash,
+                  markers=len(frame) <= 60)
+    if percent:
+        fig.update_traces(hovertemplate=None)
+        fig.update_yaxes(hoverformat=".1%")
+    return _layout(fig, percent=percent, legend=_labels(labels).get(color) if color else None,
+                   y_title=y_title, x_title=x_title)
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None = "brand",
+         percent: bool = False, hover: dict | None = None, y_title: str | None = None,
+         x_title: str | None = None, labels: dict | None = None, stack: bool = False,
+         horizontal: bool = False) -> go.Figure:
+    if frame.empty:
+        return empty(title)
+    kwargs = dict(x=y, y=x, orientation="h") if horizontal else dict(x=x, y=y)
+    fig = px.bar(frame, color=color, title=title, labels=_labels(labels),
+                 hover_data=_hover(frame, hover or {}), **kwargs)
+    fig.update_layout(barmode="stack" if stack else "group", hovermode="closest")
+    if frame[x].dtype == object:     # names and bands ('100-1k') are categories, never numbers
+        (fig.update_yaxes if horizontal else fig.update_xaxes)(type="category")
+    _layout(fig, legend=_labels(labels).get(color) if color else None,
+            y_title=y_title, x_title=x_title)
+    fig.update_layout(hovermode="closest")
+    if percent:
+        axis = fig.update_xaxes if horizontal else fig.update_yaxes
+        axis(tickformat=".0%", hoverformat=".1%", rangemode="tozero")
     return fig
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str, *, z_title: str,
+            x_order: list | None = None, y_order: list | None = None,
+            z_format: str = ".0f", colorscale: str = "Blues") -> go.Figure:
+    """A grid (e.g. hour of day × weekday); missing cells stay blank, never zero."""
+    if frame.empty:
+        return empty(title)
+    grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum")
+    if x_order is not None:
+        grid = grid.reindex(columns=x_order)
+    if y_order is not None:
+        grid = grid.reindex(index=y_order)
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index],
+        colorscale=colorscale, colorbar=dict(title=z_title),
+        hovertemplate=f"{LABELS.get(y, y)} %{{y}}<br>{LABELS.get(x, x)} %{{x}}<br>"
+                      f"{z_title}: %{{z:{z_format}}}<extra></extra>"))
+    fig.update_layout(title=title)
+    _layout(fig, legend=None, x_title="Hour of the day (local time)" if x == "hour"
+            else LABELS.get(x, x), y_title=LABELS.get(y, y))
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def volume_with_spikes(volume: pd.DataFrame, spikes: pd.DataFrame, *, x: str, y: str,
+                       expected: str | None, title: str, kind_column: str = "kind") -> go.Figure:
+    """Observed volume as a line (plus the expected baseline, dashed) with spikes marked:
+    expected spikes (a calendar event explains them) and surprises in different colours."""
+    if volume.empty:
+        return empty(title)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=volume[x], y=volume[y], name="Observed", mode="lines",
+                             line=dict(color="#4c78a8", width=1.5),
+                             hovertemplate="%{y:,.0f}<extra>Observed</extra>"))
+    if expected and expected in volume.columns:
+        fig.add_trace(go.Scatter(x=volume[x], y=volume[expected], name="Expected", mode="lines",
+                                 line=dict(color="#9e9e9e", width=1, dash="dot"),
+                                 hovertemplate="%{y:,.1f}<extra>Expected</extra>"))
+    colours = {"expected": "#f58518", "surprise": "#e45756"}
+    if not spikes.empty:
+        for kind, part in spikes.groupby(kind_column, sort=True):
+            fig.add_trace(go.Scatter(
+                x=part[x], y=part[y], mode="markers", name=f"Spike: {kind}",
+                marker=dict(size=11, color=colours.get(str(kind), "#54a24b"), symbol="diamond",
+                            line=dict(width=1, color="white")),
+                customdata=part[["label"]] if "label" in part.columns else None,
+                hovertemplate=("%{customdata[0]}<br>" if "label" in part.columns else "")
+                + "%{y:,.0f}<extra>spike</extra>"))
+    fig.update_layout(title=title)
+    return _layout(fig, legend="", y_title="Messages per hour")

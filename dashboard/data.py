@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import sql
+from dashboard import auth
 from etl import api
 
 
@@ -31,9 +32,20 @@ def _connection(db: str, data_version: str):
     return api.open_reader(db)
 
 
+def available(name: str) -> bool:
+    """Whether sql/<name>.sql exists (metric files land over time; pages say when one is missing)."""
+    return (sql.SQL_DIR / f"{name}.sql").is_file()
+
+
 def run(name: str, **params) -> pd.DataFrame:
-    """Result of sql/<name>.sql with `params`, cached per data version."""
-    return _cached(name, _freeze(params), version())
+    """Result of sql/<name>.sql with `params`, cached per data version.
+
+    Only the parameters the file uses are bound and part of the cache key, so pages can pass
+    their whole filter set to every query without splitting the cache.
+    """
+    used = sql.params_of(sql.text(name))
+    auth.require()                 # no data for a session that is not signed in
+    return _cached(name, _freeze({k: v for k, v in params.items() if k in used}), version())
 
 
 @st.cache_data(max_entries=1000, show_spinner=False)

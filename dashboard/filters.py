@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, urlstate
 
 SLA_TARGETS = (15, 60, 240, 1440)
 CLOCKS = ("calendar", "business")
@@ -21,6 +21,8 @@ class Filters:
     end: dt.date                 # inclusive
     sla_minutes: int
     clock: str
+    data_first: dt.date | None = None   # the first and last UTC day with data in the database
+    data_last: dt.date | None = None
 
     def params(self) -> dict:
         """Bind values for the metric SQL: $brands, $start, $end (end exclusive, UTC)."""
@@ -34,7 +36,12 @@ class Filters:
         """The period of the same length just before this one."""
         length = self.end - self.start + dt.timedelta(days=1)
         return Filters(self.brands, self.start - length, self.start - dt.timedelta(days=1),
-                       self.sla_minutes, self.clock)
+                       self.sla_minutes, self.clock, self.data_first, self.data_last)
+
+    def previous_in_data(self) -> bool:
+        """Whether the previous period lies inside the data: a comparison with a period the data
+        only partly covers would show a fake change."""
+        return self.data_first is None or self.previous().start >= self.data_first
 
 
 def sidebar() -> Filters | None:
@@ -52,7 +59,7 @@ def sidebar() -> Filters | None:
     clock = st.sidebar.radio("Clock", CLOCKS, key="f_clock", horizontal=True,
                              help="calendar: wall-clock minutes; business: only the brand's open hours")
     start, end = _period(period, first, last)
-    filters = Filters(tuple(brands), start, end, int(sla), clock)
+    filters = Filters(tuple(brands), start, end, int(sla), clock, first, last)
     _write_url(filters, first, last)
     return filters
 
@@ -61,20 +68,29 @@ def _target_label(minutes: int) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
 
 
+FILTER_PARAMS = ("brand", "from", "to", "sla", "clock")
+
+
 def _seed_from_url(known: list[str], first: dt.date, last: dt.date) -> None:
-    """On a session's first run, widget state comes from the URL (validated) or defaults."""
-    if st.session_state.get("_filters_seeded"):
+    """Widget state from the URL (validated) when it came from outside, else kept; defaults first."""
+    came = urlstate.incoming(FILTER_PARAMS)
+    if came is None and st.session_state.get("_filters_seeded"):
         return
-    qp = st.query_params
-    st.session_state["f_brands"] = [b for b in qp.get_all("brand") if b in known]
+    came = came or {p: [] for p in FILTER_PARAMS}
+    st.session_state["f_brands"] = [b for b in dict.fromkeys(came["brand"]) if b in known]
     default_start = max(first, last - dt.timedelta(days=DEFAULT_DAYS - 1))
-    start = _date(qp.get("from"), default_start, first, last)
-    end = _date(qp.get("to"), last, first, last)
+    start = _date(_one(came["from"]), default_start, first, last)
+    end = _date(_one(came["to"]), last, first, last)
     st.session_state["f_period"] = (start, max(start, end))
-    sla = qp.get("sla")
+    sla = _one(came["sla"])
     st.session_state["f_sla"] = int(sla) if sla in {str(t) for t in SLA_TARGETS} else 60
-    st.session_state["f_clock"] = qp.get("clock") if qp.get("clock") in CLOCKS else "calendar"
+    clock = _one(came["clock"])
+    st.session_state["f_clock"] = clock if clock in CLOCKS else "calendar"
     st.session_state["_filters_seeded"] = True
+
+
+def _one(values: list[str]) -> str | None:
+    return values[-1] if values else None
 
 
 def _date(value: str | None, default: dt.date, lo: dt.date, hi: dt.date) -> dt.date:
@@ -95,9 +111,15 @@ def _period(period, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     return period, period
 
 
+def url_params(f: Filters) -> dict:
+    """The filters as URL query params (for st.page_link links that keep the current view)."""
+    out = {"from": f.start.isoformat(), "to": f.end.isoformat(), "sla": str(f.sla_minutes),
+           "clock": f.clock}
+    if f.brands:
+        out["brand"] = list(f.brands)
+    return out
+
+
 def _write_url(f: Filters, first: dt.date, last: dt.date) -> None:
-    wanted = {"brand": list(f.brands), "from": f.start.isoformat(), "to": f.end.isoformat(),
-              "sla": str(f.sla_minutes), "clock": f.clock}
-    current = {k: st.query_params.get_all(k) for k in wanted}
-    if any(current[k] != (v if isinstance(v, list) else [v]) for k, v in wanted.items()):
-        st.query_params.from_dict({k: v for k, v in wanted.items() if v != []})
+    wanted = url_params(f)
+    urlstate.write({p: wanted.get(p) for p in FILTER_PARAMS})

@@ -1,51 +1,130 @@
-"""Overview: headline response figures per brand and conversations over time."""
+"""Overview: the headline numbers for the filtered brands and period, each with its change vs the
+previous period of the same length, and one chart per area linking to its page."""
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, state
+from dashboard import charts, data, routes, state, ui
+from dashboard.pages import common
 
 
 def page() -> None:
     st.title("Overview")
     f = state.filters()
     if f is None:
-        st.info("The database holds no customer conversations yet. Load some with "
-                "`carepulse load twcs FILE` or `carepulse demo`.")
+        ui.missing_database()
         return
     params = f.params()
     summary = data.run("metrics/response_times", **params)
     if summary.empty:
-        st.info("No customer conversations for these brands in this period.")
+        ui.no_data()
         return
-    _headlines(summary)
+    days = (f.end - f.start).days + 1
+    if f.previous_in_data():
+        before = data.run("metrics/response_times", **f.previous().params())
+        st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC), changes against the {days} "
+                   f"days before · {f.clock} clock")
+    else:
+        before = summary.iloc[0:0]
+        st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC) · {f.clock} clock · no "
+                   f"change shown: the data starts {f.data_first:%d %b %Y}, so the {days} days "
+                   "before are not fully in it")
+    _headlines(f, common.totals(summary, f), common.totals(before, f))
+    left, right = st.columns(2)
+    with left:
+        _sla_chart(f)
+    with right:
+        _volume_chart(f)
+    left, right = st.columns(2)
+    with left:
+        _channels_chart(f)
+    with right:
+        _reputation_chart(f)
+    _campaigns_chart(f)
     st.subheader("Per brand")
-    st.dataframe(_brand_table(summary), hide_index=True, width="stretch")
-    daily = data.run("metrics/daily_volume", **params)
-    st.plotly_chart(charts.daily_conversations(daily), width="stretch")
+    common.brand_table(summary, f)
 
 
-def _headlines(summary) -> None:
-    total = int(summary["conversations"].sum())
-    answered = int(summary["answered"].sum())
-    cols = st.columns(4)
-    cols[0].metric("Customer conversations", f"{total:,}")
-    cols[1].metric("Response rate", f"{answered / total:.1%}" if total else "–")
-    busiest = summary.iloc[0]
-    cols[2].metric(f"FRT median · {busiest['brand']}", _minutes(busiest["frt_median_minutes"]))
-    cols[3].metric(f"Reply latency median · {busiest['brand']}",
-                   _minutes(busiest["reply_latency_median_minutes"]))
+def _headlines(f, now: dict, before: dict) -> None:
+    target = ui.target_label(f.sla_minutes)
+    top = st.columns(3)
+    top[0].metric("Customer conversations", f"{now['conversations']:,}",
+                  ui.delta_relative(now["conversations"], before.get("conversations")),
+                  delta_color="off", help="Conversations customers started in the period.")
+    top[1].metric("Response rate", ui.pct(now["response_rate"]),
+                  ui.delta_pct_points(now["response_rate"], before.get("response_rate")),
+                  help="Answered / customer-started conversations (answered by the end of the "
+                       "data).")
+    top[2].metric(f"Answered within {target}", ui.pct(now["within_target"]),
+                  ui.delta_pct_points(now["within_target"], before.get("within_target")),
+                  help="Share of all customer-started conversations first answered within the "
+                       f"SLA target on the {f.clock} clock (unanswered ones count as not within).")
+    with top[0]:
+        ui.link_conversations(f, "All conversations")
+    with top[1]:
+        ui.link_conversations(f, f"{now['conversations'] - now['answered']:,} unanswered",
+                              answered="no")
+    with top[2]:
+        missed = now["not_within"]
+        ui.link_conversations(f, f"{missed:,} not within {target}" if missed is not None
+                              else f"Not within {target}", frt_above=str(f.sla_minutes))
+    low = st.columns(3)
+    low[0].metric(now["frt_label"], now["frt_median_text"],
+                  ui.delta_minutes(now["frt_median"], before.get("frt_median")),
+                  delta_color="inverse", help=now["frt_help"])
+    low[1].metric(now["p90_label"], now["frt_p90_text"],
+                  ui.delta_minutes(now["frt_p90"], before.get("frt_p90")),
+                  delta_color="inverse", help=now["frt_help"])
+    with low[2]:
+        st.write("")
+        ui.link_page("sla", "Response times in depth", f)
 
 
-def _brand_table(summary):
-    table = summary[["brand", "conversations", "answered", "response_rate", "frt_median_minutes",
-                     "frt_p90_minutes", "reply_latency_median_minutes", "replies"]].copy()
-    table.columns = ["Brand", "Conversations", "Answered", "Response rate", "FRT median (min)",
-                     "FRT p90 (min)", "Reply latency median (min)", "Replies"]
-    return table.round(2)
+def _sla_chart(f) -> None:
+    if common.trend_available():
+        trend = common.trend(f, grain="week")
+        fig = charts.lines(trend, "period_start", common.col(trend, "frt_median_minutes", f.clock),
+                           f"First response time, median per week ({f.clock} minutes)",
+                           y_title="Minutes", hover=common.trend_hover(trend),
+                           labels={"period_start": "Week"})
+        ui.chart(fig, trend, "overview_frt_trend")
+    else:
+        ui.not_available("FRT over time", "metrics/response_trend")
+    ui.link_page("sla", "SLA: percentiles, targets, heatmap, backlog, agents", f)
 
 
-def _minutes(value) -> str:
-    if value is None or value != value:
-        return "–"
-    return f"{value:.1f} min" if value < 120 else f"{value / 60:.1f} h"
+def _volume_chart(f) -> None:
+    daily = data.run("metrics/daily_volume", **f.params())
+    ui.chart(charts.daily_conversations(daily), daily, "overview_daily_volume")
+    ui.link_page("conversations", "Conversations: the rows behind the numbers", f)
+
+
+def _channels_chart(f) -> None:
+    if data.available("metrics/channels"):
+        frame, fig = common.channels_overview(f)
+        ui.chart(fig, frame, "overview_channels")
+    else:
+        ui.not_available("Public vs DM", "metrics/channels")
+    ui.link_page("channels", "Channels: public, DM, off-channel", f)
+
+
+def _reputation_chart(f) -> None:
+    if data.available("metrics/sentiment"):
+        frame, fig = common.negative_share_overview(f)
+        ui.chart(fig, frame, "overview_negative_share")
+    else:
+        ui.not_available("Negative share", "metrics/sentiment")
+    ui.link_page("reputation", "Reputation: sentiment and spikes", f)
+
+
+def _campaigns_chart(f) -> None:
+    if data.available("metrics/campaigns"):
+        frame, fig = common.campaigns_overview(f)
+        ui.chart(fig, frame, "overview_campaigns", empty="no campaign in this period.")
+    else:
+        ui.not_available("Campaigns", "metrics/campaigns")
+    ui.link_page("campaigns", "Campaigns: volume, lift, mood, care", f)
+
+
+if __name__ == "__main__":
+    routes.run(page)

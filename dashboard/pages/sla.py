@@ -1,0 +1,196 @@
+"""SLA (care managers): how fast do we answer and what goes unanswered. Shares within several
+targets at once, the Kaplan–Meier curve, FRT median and p90 over time, the hour × weekday
+heatmap, the backlog, agents and influence fairness, on the calendar or the business clock."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, data, routes, state, ui, urlstate
+from dashboard.pages import common
+
+TARGETS = (15, 60, 240, 1440)
+GRAINS = ("day", "week")
+STALE_HOURS = 168            # the backlog metric's default: waiting a week = given up on
+
+
+def page() -> None:
+    st.title("SLA: response times")
+    f = state.filters()
+    if f is None:
+        ui.missing_database()
+        return
+    summary = data.run("metrics/response_times", **f.params())
+    if summary.empty:
+        ui.no_data()
+        return
+    st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC) · **{f.clock} clock** "
+               + ("(only the brand's opening hours count)" if f.clock == "business"
+                  else "(wall-clock minutes)")
+               + " · switch the clock and the SLA target in the sidebar")
+    curve = data.run("metrics/sla_curve", **f.params(), horizon_minutes=None)
+    curve = curve[curve["clock"] == f.clock]
+    _targets(f, curve)
+    _km_curve(f, curve)
+    _trend(f)
+    _heatmap(f, summary)
+    _backlog(f)
+    left, right = st.columns(2)
+    with left:
+        _agents(f)
+    with right:
+        _influence(f)
+    st.subheader("Per brand")
+    common.brand_table(summary, f)
+
+
+def _targets(f, curve: pd.DataFrame) -> None:
+    st.subheader("Answered within target")
+    at_targets = curve[curve["minutes"].isin(TARGETS)].copy()
+    if at_targets.empty:
+        ui.no_data()
+        return
+    at_targets["within"] = at_targets["share_answered"] * at_targets["conversations"]
+    overall = at_targets.groupby("minutes", as_index=False)[["within", "conversations"]].sum()
+    cols = st.columns(len(TARGETS))
+    for col, minutes in zip(cols, TARGETS):
+        row = overall[overall["minutes"] == minutes]
+        if row.empty:
+            continue
+        share = float(row["within"].iloc[0] / row["conversations"].iloc[0])
+        missed = int(round(row["conversations"].iloc[0] - row["within"].iloc[0]))
+        label = ui.target_label(minutes)
+        col.metric(f"Within {label}" + (" (target)" if minutes == f.sla_minutes else ""),
+                   ui.pct(share),
+                   help=f"Customer-started conversations first answered within {label} on the "
+                        f"{f.clock} clock, over all of them (unanswered ones count as not "
+                        "within).")
+        with col:
+            ui.link_conversations(f, f"{missed:,} not within {label}", frt_above=str(minutes))
+    frame = at_targets[["brand", "minutes", "share_answered", "conversations"]].copy()
+    frame["target"] = frame["minutes"].map(lambda m: ui.target_label(int(m)))
+    fig = charts.bars(frame, "target", "share_answered",
+                      f"Share of conversations answered within each target (%, {f.clock} clock)",
+                      percent=True, y_title="Answered within target",
+                      x_title="SLA target", hover={"conversations": ":,"})
+    ui.chart(fig, frame, "sla_within_targets")
+
+
+def _km_curve(f, curve: pd.DataFrame) -> None:
+    frame = curve[["brand", "minutes", "share_answered_km", "share_answered", "waiting_after",
+                   "conversations", "is_target"]].copy()
+    frame["hours"] = frame["minutes"] / 60
+    fig = charts.lines(
+        frame, "minutes", "share_answered_km",
+        f"Share answered by time since the customer's first message (%, Kaplan–Meier)"
+        f"<br><sup>x: {f.clock} minutes since the first customer message, log scale; dotted: "
+        f"the SLA target</sup>", percent=True, shape="hv", y_title="Share answered",
+        x_title=f"Minutes since the first customer message ({f.clock} clock, log scale)",
+        hover={"waiting_after": ":,", "share_answered": ":.1%"},
+        labels={"waiting_after": "Still waiting", "share_answered": "Answered (simple share)",
+                "share_answered_km": "Share answered (KM)"})
+    fig.update_xaxes(type="log")
+    fig.add_trace(go.Scatter(x=[f.sla_minutes, f.sla_minutes], y=[0, 1], mode="lines",
+                             name=f"Target {ui.target_label(f.sla_minutes)}", hoverinfo="skip",
+                             line=dict(color="#888", dash="dot", width=1)))
+    ui.chart(fig, frame, "sla_km_curve")
+    st.caption("Unanswered conversations are censored at the end of the data (still open, not "
+               "dropped): the curve is the share answered by each elapsed time.")
+
+
+def _trend(f) -> None:
+    st.subheader("Over time")
+    grain = _grain()
+    trend = common.trend(f, grain=grain)
+    if trend.empty:
+        ui.no_data()
+        return
+    labels = {"period_start": grain.capitalize()}
+    hover = {"conversations": ":,", "answered": ":,"}
+    left, right = st.columns(2)
+    for column, base, stat in ((left, "frt_median_minutes", "median"),
+                               (right, "frt_p90_minutes", "p90")):
+        name = common.col(trend, base, f.clock)
+        with column:
+            fig = charts.lines(trend, "period_start", name,
+                               f"First response time, {stat} per {grain} (min)"
+                               f"<br><sup>{f.clock} clock, answered conversations</sup>",
+                               y_title="Minutes", hover=hover,
+                               labels=dict(labels, **{name: f"FRT {stat} (min)"}))
+            ui.chart(fig, trend, f"sla_frt_{stat}_trend")
+    within_col = "within_target_business" if f.clock == "business" else "within_target"
+    fig = charts.lines(trend, "period_start", within_col,
+                       f"Share answered within {ui.target_label(f.sla_minutes)} per {grain} (%, "
+                       f"{f.clock} clock)", percent=True, y_title="Within target", hover=hover,
+                       labels=dict(labels, **{within_col: "Within target"}))
+    ui.chart(fig, trend, "sla_within_trend")
+    st.caption("Recent periods are still open: conversations that may yet be answered count as "
+               "not within target, so the last points can only rise.")
+
+
+def _grain() -> str:
+    urlstate.seed("s_grain", "grain", lambda v: v[-1] if v[-1] in GRAINS else "week", "week")
+    grain = st.radio("Periods", GRAINS, key="s_grain", horizontal=True,
+                     format_func=lambda g: f"per {g}")
+    urlstate.write({"grain": None if grain == "week" else grain})
+    return grain
+
+
+def _heatmap(f, summary: pd.DataFrame) -> None:
+    st.subheader("When are we swamped?")
+    frame = data.run("metrics/heatmap", **f.params())
+    brands = summary["brand"].tolist()
+    brand = common.brand_choice("hm_brand", "heatmap_brand", brands,
+                                "Brand (hours are in its local time)")
+    frame = frame[frame["brand"] == brand]
+    if frame.empty or frame["inbound_messages"].sum() == 0:
+        ui.no_data("customer messages")
+        return
+    zone = frame["timezone"].iloc[0]
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    frt_col = common.col(frame, "frt_median_minutes", f.clock)
+    left, right = st.columns(2)
+    with left:
+        fig = charts.heatmap(frame, "hour", "weekday_name", "inbound_messages",
+                             f"Customer messages by local hour and weekday (count)"
+                             f"<br><sup>{brand}, time zone {zone}</sup>",
+                             z_title="Messages", y_order=days, x_order=list(range(24)))
+        ui.chart(fig, frame, "sla_heatmap_volume")
+    with right:
+        fig = charts.heatmap(frame, "hour", "weekday_name", frt_col,
+                             f"FRT median by the hour the conversation started (min)"
+                             f"<br><sup>{brand}, {f.clock} clock, time zone {zone}</sup>",
+                             z_title="Minutes", y_order=days, x_order=list(range(24)),
+                             z_format=".1f", colorscale="OrRd")
+        ui.chart(fig, frame, "sla_heatmap_frt")
+
+
+def _backlog(f) -> None:
+    st.subheader("Backlog")
+    if not data.available("metrics/backlog"):
+        ui.not_available("Backlog (conversations waiting for a first answer)", "metrics/backlog")
+        return
+    frame = data.run("metrics/backlog", **f.params(), max_age_hours=STALE_HOURS)
+    common.backlog_chart(frame, f)
+    ui.link_conversations(f, "Unanswered conversations", answered="no")
+
+
+def _agents(f) -> None:
+    st.subheader("Agents")
+    if not data.available("metrics/agents"):
+        ui.not_available("Agents", "metrics/agents")
+        return
+    common.agents_table(data.run("metrics/agents", **f.params()), f)
+
+
+def _influence(f) -> None:
+    st.subheader("Do big accounts get served first?")
+    if not data.available("metrics/influence"):
+        ui.not_available("Influence fairness", "metrics/influence")
+        return
+    common.influence_chart(data.run("metrics/influence", **f.params()), f)
+
+
+if __name__ == "__main__":
+    routes.run(page)
