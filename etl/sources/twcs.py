@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+import sql
 from etl.errors import EtlError
 from etl.settings import TWCS_OPTIONAL, TWCS_REQUIRED
 
@@ -214,31 +215,14 @@ def _try_duckdb(con, layout: CsvLayout, strict: bool) -> pd.DataFrame | None:
 
 
 def _read_duckdb(con, layout: CsvLayout, strict: bool) -> pd.DataFrame:
-    con.execute("drop table if exists reject_errors")
-    con.execute("drop table if exists reject_scans")
-    select = ", ".join(
-        f"{_quote(layout.columns[c])} as {c}" if c in layout.columns else f"null::varchar as {c}"
-        for c in RAW_COLUMNS
-    )
-    con.execute(
-        f"""
-        create or replace temp table raw_twcs as
-        select row_number() over () as record, {select}
-        from read_csv($path, header = true, all_varchar = true, auto_detect = false,
-                      columns = $columns, delim = ',', quote = '"', escape = '"',
-                      encoding = $encoding, parallel = false, null_padding = false,
-                      new_line = $newline,
-                      max_line_size = $max_line, store_rejects = true, strict_mode = $strict)
-        """,
-        {
-            "path": str(layout.path),
-            "columns": {name: "VARCHAR" for name in _unique_header(layout.header)},
-            "encoding": layout.encoding,
-            "newline": layout.newline.encode("unicode_escape").decode(),
-            "max_line": MAX_RECORD_CHARS,
-            "strict": strict,
-        },
-    )
+    sql.execute_script(con, "etl/read_twcs_csv", {
+        "path": str(layout.path),
+        "columns": _column_names(layout),
+        "encoding": layout.encoding,
+        "newline": layout.newline.encode("unicode_escape").decode(),
+        "max_line": MAX_RECORD_CHARS,
+        "strict": strict,
+    })
     return con.execute(
         """
         select line, any_value(csv_line) as raw,
@@ -248,15 +232,14 @@ def _read_duckdb(con, layout: CsvLayout, strict: bool) -> pd.DataFrame:
     ).df()
 
 
-def _unique_header(header: tuple[str, ...]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in header:
-        name = name or "column"
-        n = seen.get(name, 0)
-        seen[name] = n + 1
-        out.append(name if n == 0 else f"{name}_{n}")
-    return out
+def _column_names(layout: CsvLayout) -> dict[str, str]:
+    """read_csv's columns, by position: the canonical name where the header maps one (its first
+    occurrence), `_unused_<i>` elsewhere. Names travel as a bound value, never as SQL text."""
+    wanted = {header: canonical for canonical, header in layout.columns.items()}
+    names = {}
+    for i, header in enumerate(layout.header):
+        names[wanted.pop(header, None) or f"_unused_{i}"] = "VARCHAR"
+    return names
 
 
 def _labelled(rejects: pd.DataFrame) -> pd.DataFrame:
@@ -265,10 +248,6 @@ def _labelled(rejects: pd.DataFrame) -> pd.DataFrame:
     rejects = rejects.copy()
     rejects["reason"] = "malformed CSV record: " + rejects["reason"].astype(str).str.lower()
     return rejects[["line", "raw", "reason"]]
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
@@ -313,11 +292,7 @@ def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
         {"record": "int64", **{c: "object" for c in RAW_COLUMNS}}
     )
     con.register("raw_twcs_frame", frame)
-    con.execute(
-        "create or replace temp table raw_twcs as select record, "
-        + ", ".join(f"{c}::varchar as {c}" for c in RAW_COLUMNS)
-        + " from raw_twcs_frame"
-    )
+    sql.execute_script(con, "etl/raw_twcs_from_frame")
     con.unregister("raw_twcs_frame")
     return pd.DataFrame(rejects, columns=["line", "raw", "reason"]), record_lines
 

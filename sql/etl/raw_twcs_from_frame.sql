@@ -1,0 +1,17 @@
+-- raw_twcs_from_frame.sql: raw_twcs from the records Python's csv module parsed (the registered
+-- DataFrame raw_twcs_frame): one row per record, every field as text.
+-- params: none
+create or replace temp table raw_twcs as
+select
+    record,
+    tweet_id::varchar as tweet_id,
+    author_id::varchar as author_id,
+    inbound::varchar as inbound,
+    created_at::varchar as created_at,
+    text::varchar as text,
+    response_tweet_id::varchar as response_tweet_id,
+    in_response_to_tweet_id::varchar as in_response_to_tweet_id,
+    author_followers::varchar as author_followers,
+    channel::varchar as channel,
+    brand::varchar as brand
+from raw_twcs_frame;
