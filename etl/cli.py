@@ -44,7 +44,7 @@ def one_line(message: str) -> str:
 
 
 # Further commands live in their own modules, each with `register(subparsers, load_kinds)`.
-COMMAND_MODULES: tuple[str, ...] = ("etl.cli_x", "etl.cli_metrics")
+COMMAND_MODULES: tuple[str, ...] = ("etl.cli_x", "etl.cli_metrics", "etl.cli_spikes")
 
 
 def build_parser() -> argparse.ArgumentParser:

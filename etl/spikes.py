@@ -208,7 +208,12 @@ def detect_file(input_csv, output_csv=None, params: DetectorParams = DetectorPar
 
 
 def negative_share_excess(
-    total, negative, window: int = 168, min_total: float = 1.0, prior_share: float = 0.2
+    total,
+    negative,
+    window: int = 168,
+    min_total: float = 1.0,
+    prior_share: float = 0.2,
+    span: int = 1,
 ) -> pd.DataFrame:
     """How far the negative count at t exceeds what volume alone explains (binomial z-score).
 
@@ -218,6 +223,9 @@ def negative_share_excess(
     (negative - total * share) / sqrt(total * share * (1 - share)). A rise in negative count that
     merely follows a rise in volume keeps z near 0; a rise in the share itself drives z up.
     Steps with fewer than `min_total` messages get z = 0.
+
+    With `span` > 1 the counts at t are the sums over the `span` steps ending at t (e.g. the last
+    24 hours) and the baseline is pooled over the `window` steps before those.
     """
     tot = pd.Series(np.asarray(total, dtype=float))
     neg = pd.Series(np.asarray(negative, dtype=float))
@@ -225,8 +233,11 @@ def negative_share_excess(
         raise ValueError("total and negative must have the same length.")
     if (neg > tot).any() or (neg < 0).any():
         raise ValueError("negative counts must lie between 0 and total.")
-    past_tot = tot.shift(1).rolling(window, min_periods=1).sum().fillna(0.0)
-    past_neg = neg.shift(1).rolling(window, min_periods=1).sum().fillna(0.0)
+    past_tot = tot.shift(span).rolling(window, min_periods=1).sum().fillna(0.0)
+    past_neg = neg.shift(span).rolling(window, min_periods=1).sum().fillna(0.0)
+    if span > 1:
+        tot = tot.rolling(span, min_periods=1).sum()
+        neg = neg.rolling(span, min_periods=1).sum()
     pseudo = 1.0
     share = (past_neg + pseudo * prior_share) / (past_tot + pseudo)
     share = share.clip(1e-3, 1 - 1e-3)

@@ -8,6 +8,9 @@
 -- dm_offer_minutes: start to the first brand message in it that asks for a DM (calendar).
 -- first_response_business_minutes: the brand's open minutes between start and first response
 -- (business_intervals, see derive_business.sql).
+-- campaign: the campaign (event of kind campaign) whose hashtags/keywords the
+-- conversation's first customer message matches during the campaign's window
+-- (event_matches, see derive_campaigns.sql); the latest-starting one if several.
 -- params: $dm_handoff_hours
 create or replace table conversations as
 
@@ -117,6 +120,20 @@ clocked as (
       on at_response.brand = combined.brand and at_response.open_at <= combined.first_response_at
 ),
 
+campaign_of as (
+    select
+        roots.conversation_id,
+        first(events.name order by events.starts_at desc, events.name) as campaign
+    from roots
+    join event_matches
+      on event_matches.message_id = roots.root_id
+     and event_matches.in_window
+    join events
+      on events.event_id = event_matches.event_id
+     and events.kind = 'campaign'
+    group by roots.conversation_id
+),
+
 final as (
     select
         combined.conversation_id,
@@ -137,7 +154,7 @@ final as (
         combined.outbound_count,
         combined.first_sentiment,
         combined.last_sentiment,
-        null::text as campaign,
+        campaign_of.campaign,
         dm_of.handoff_of,
         combined.moved_off_channel,
         epoch(combined.dm_offer_at - combined.started_at) / 60.0 as dm_offer_minutes,
@@ -148,6 +165,7 @@ final as (
         from handoffs
         group by dm_conversation_id
     ) as dm_of on dm_of.dm_conversation_id = combined.conversation_id
+    left join campaign_of on campaign_of.conversation_id = combined.conversation_id
 )
 
 select * from final;

@@ -88,6 +88,17 @@ create table if not exists replies (
     latency_business_minutes double         -- the same latency on the brand's business clock
 );
 
+create table if not exists events (         -- the event calendar (docs/events.md), replaced at every load
+    event_id   bigint,                      -- 1, 2, ... in calendar file order
+    name       text not null,
+    brand      text,                        -- null = every brand
+    starts_at  timestamptz not null,
+    ends_at    timestamptz not null,        -- exclusive
+    kind       text not null,               -- campaign | launch | price change | outage | other
+    keywords   text[],                      -- hashtags (with '#') and keywords or phrases, as written
+    line       bigint                       -- line in the calendar file
+);
+
 create table if not exists meta (
     key   text primary key,
     value text
