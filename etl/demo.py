@@ -296,13 +296,14 @@ def calibrate(plan, rows):
 
 def build_text(brands, start, days):
     """String pools the renderer picks from by index (see render)."""
-    bodies, where = message_bodies(brands)
+    bodies, where, topics = message_bodies(brands)
     sig = [(" " + b["signature"].format(agent=b["agents"][a % len(b["agents"])]))
            if b["signature"] else "" for b in brands for a in range(len(T.AGENT_SPEEDS))]
     minute, second, year = clock_strings(start, days + MARGIN_DAYS)
     return dict(
         bodies=pa.array([t.replace('"', '""') for t in bodies]),
         quoted=np.array([bool(_NEEDS_QUOTES.search(t)) for t in bodies]), where=where,
+        topics=topics,
         lead=pa.array(["", '"', "@", '"@']),
         tail=pa.array([(s if signed else "") + q for s in sig for signed in (0, 1)
                        for q in ("", '"')]),
@@ -318,20 +319,30 @@ _NEEDS_QUOTES = re.compile('[",\r\n]')
 
 
 def message_bodies(brands):
-    """Every message body per (case, brand): each combination of the case's fragments, led by
-    the brand mention (customer tweets), a space (brand tweets, after "@<customer>") or nothing
-    (DMs). Returns the bodies and where[case, brand] = (offset, count)."""
-    bodies, where = [], np.zeros((len(CASE), len(brands), 2), np.int64)
+    """Every message body per (case, brand, topic): each combination of the case's fragments,
+    led by the brand mention (customer tweets), a space (brand tweets, after "@<customer>") or
+    nothing (DMs). Returns the bodies, where[case, brand, topic] = (offset, count) and
+    topics[case, brand] = how many topics the case has for that brand (1 if it has none)."""
+    families = {f"@{field}": family for family, fields in T.TOPIC_FAMILIES.items()
+                for field in fields}
+    width = max(len(v) for sector in T.SECTORS.values() for v in sector.values())
+    bodies = []
+    where = np.zeros((len(CASE), len(brands), width, 2), np.int64)
+    topics = np.ones((len(CASE), len(brands)), np.int64)
     for b, brand in enumerate(brands):
-        pools = {**T.POOLS, **{"@" + k: v for k, v in T.SECTOR_POOLS[brand["sector"]].items()}}
-        pools = {k: [t.format(**tags(brand)) for t in v] for k, v in pools.items()}
+        pools = {k: [t.format(**tags(brand)) for t in v] for k, v in T.POOLS.items()}
+        sector = T.SECTORS[brand["sector"]]
         for c, name in enumerate(T.CASES):
+            family = next((families[p] for p in T.CASES[name] if p in families), None)
+            topics[c, b] = len(sector[family]) if family else 1
             lead = {"c": f"@{brand['handle']} ", "b": " ", "d": ""}[name[0]]
-            parts = product(*(pools[p] for p in T.CASES[name]))
-            combos = [lead + "".join(words) for words in parts]
-            where[c, b] = len(bodies), len(combos)
-            bodies.extend(combos)
-    return bodies, where
+            for k in range(topics[c, b]):
+                topic = {f"@{f}": v for f, v in sector[family][k].items()} if family else {}
+                parts = product(*({**pools, **topic}[p] for p in T.CASES[name]))
+                combos = [lead + "".join(words) for words in parts]
+                where[c, b, k] = len(bodies), len(combos)
+                bodies.extend(combos)
+    return bodies, where, topics
 
 
 def clock_strings(start, days):
@@ -389,7 +400,7 @@ def sample_conversations(plan, h0, h1, rng, state):
             t0 = np.concatenate([t0, ev["t0"] + (ev["t1"] - ev["t0"]) * rng.beta(1.3, 2.6, n)])
     order = np.argsort(t0, kind="stable")
     return dict(kind=kind[order], brand=brand[order], t0=t0[order],
-                customer=pick_customers(plan, rng, state, t0.size))
+                customer=pick_customers(plan, rng, state, t0.size), topic=rng.random(t0.size))
 
 
 def pick_customers(plan, rng, state, n):
@@ -428,7 +439,8 @@ def dm_conversations(public, rng):
     order = np.argsort(t0, kind="stable")
     c = c[order]
     return dict(kind=np.full(c.size, KIND["dm"]), brand=public["brand"][c], t0=t0[order],
-                customer=public["customer"][c], agent=public["agent"][c])
+                customer=public["customer"][c], agent=public["agent"][c],
+                topic=public["topic"][c])
 
 
 def thread(plan, conv, rng):
@@ -554,7 +566,7 @@ def flatten_thread(th, state):
     first_id = state["next_id"] + first
     state["next_id"] += conv.size
     parent, child = SHAPE["parent"][shape, pos], SHAPE["child"][shape, pos]
-    rows = {k: th[k][conv] for k in ("brand", "kind", "customer", "followers", "agent")}
+    rows = {k: th[k][conv] for k in ("brand", "kind", "customer", "followers", "agent", "topic")}
     return dict(rows, role=SHAPE["role"][shape, pos], case=th["case"][conv, pos],
                 time=th["time"][conv, pos], tweet_id=first_id + pos,
                 parent_id=np.where(parent >= 0, first_id + parent, -1),
@@ -591,8 +603,10 @@ def render(plan, rows, rng):
     inbound = np.isin(rows["role"], INBOUND)
     dm = rows["kind"] == KIND["dm"]
     customer = _digits(rows["customer"])
-    pick = rng.random(n) * txt["where"][rows["case"], brand, 1]
-    body = txt["where"][rows["case"], brand, 0] + pick.astype(np.int64)
+    case = rows["case"]
+    topic = (rows["topic"] * txt["topics"][case, brand]).astype(np.int64)
+    offset, count = txt["where"][case, brand, topic].T
+    body = offset + (rng.random(n) * count).astype(np.int64)
     quoted = txt["quoted"][body]
     signed = ~inbound & (rng.random(n) < SIGNED_SHARE)
     two = rows["child2_id"] >= 0

@@ -3,9 +3,11 @@
 Three things live here, all plain data:
 
 - `BRANDS`: the fictional care accounts (handle, sector, time zone, opening hours, speed, habits).
-- `POOLS` / `SECTOR_POOLS`: sentence fragments. A message is up to three fragments joined together,
-  so a few hundred fragments give many thousands of distinct tweets. `{short}`, `{domain}` and the
-  event tags are filled per brand before use.
+- `POOLS`: sentence fragments. A message is up to three fragments joined together, so a few
+  hundred fragments give many thousands of distinct tweets. `{short}`, `{domain}` and the event
+  tags are filled per brand before use.
+- `SECTORS`: per-sector topics (a complaint with its ask, detail and fix; a question with its
+  answer); a conversation keeps one topic, so the thread stays on subject.
 - The conversation grammar: `CASES` says which pools a message of a given case is built from,
   `FIRST` picks the case of a conversation's opening message from its kind, and `NEXT` picks a
   reply's case from its parent's case and the reply's role in the thread.
@@ -222,11 +224,7 @@ POOLS = dict(
                  "Accounts with a monthly deposit of $500 or more won't pay the new fee."],
     ack=["ok thanks!", "great, thanks", "perfect 👍", "cool, thank you", "ok, good to know"],
     praise_back=["❤️", "you're welcome! keep it up", "thanks 😊", "🙌"],
-    d_ask=["Thanks for getting in touch. Could you confirm the email address on your account?",
-           "Thanks! Can you share the last 4 digits of the card and the date of the charge?",
-           "Thanks for the details. Could you also send a screenshot of the error?"],
-    d_detail=["sure, it ends in 4471", "it's the email on my profile", "screenshot attached",
-              "the charge was on the 12th, $49.99", "here you go"],
+    d_lead=["Thanks for getting in touch. ", "Thanks for the message! ", "Hi! ", ""],
     d_thanks=["great, thanks a lot!", "perfect, thank you", "thanks, really appreciate it",
               "amazing, thanks for sorting it"],
     d_still=["still nothing on my end", "it still shows the old amount",
@@ -235,123 +233,207 @@ POOLS = dict(
            "Happy we could help. Take care!", "Anytime! Let us know if anything else comes up."],
 )
 
-SECTOR_POOLS = dict(
-    retail=dict(
-        issue=["still waiting for my refund", "my order #48213 still hasn't arrived and it's been "
-               "2 weeks", "I was charged twice for the same order", "the app keeps crashing at "
-               "checkout", "received the wrong item AGAIN", "parcel marked delivered but nothing "
-               "here", "your website won't take my card", "the return label you sent doesn't work",
-               "ordered a blue jacket &amp; got a pink one", "item arrived broken and nobody "
-               "answers the chat"],
-        question=["how do I change the delivery address on an order?", "can I return something "
-                  "I bought online in store?", "do you ship to Canada?", "when will the XL size be "
-                  "back in stock?", "how long do refunds usually take?"],
-        answer=["You can change it under Orders > Edit until the parcel ships.", "Yes, any "
-                "store can take online returns with the receipt email.", "Refunds take 3-5 "
-                "working days to show after we receive the item."],
-        fix=["I've reissued the order with express delivery at no cost.", "We've refunded the "
-             "duplicate charge, it should show in 3-5 days.", "Please update the app to 7.2, "
-             "that fixes the checkout crash."],
-        ask=["When did you place the order?", "Can you tell us which item this is about?",
-             "Which payment method did you use?"],
-        detail=["order number is 48213, placed on Monday", "it was the blue one, size M",
-                "paid with Visa on the website"]),
-    mobile=dict(
-        issue=["no signal at home for 3 days now", "my bill is double what it should be",
-               "the app keeps crashing when I try to pay", "roaming charges on my bill even "
-               "though I was at home", "data is painfully slow since the update", "you charged "
-               "me twice this month", "still waiting for my number to be ported", "my new SIM "
-               "still isn't active"],
-        question=["how do I get a PAC code?", "can I add an extra line to my plan?",
-                  "does my plan include EU roaming?", "how do I turn off voicemail?"],
-        answer=["Text PAC to 65075 and you'll get it straight away.", "Yes, you can add a line "
-                "in the app under Plan > Add line.", "EU roaming is included on all our 5G plans."],
-        fix=["We've reset your network settings from our side, please restart your phone.",
-             "We've credited the extra charge to your next bill.", "A mast near you was down, "
-             "it's fixed now."],
-        ask=["What's the postcode where you're having trouble?", "Which phone model are you "
-             "using?", "Have you tried restarting your phone?"],
-        detail=["postcode is SE15, it's been like this since Tuesday", "it's an iPhone 15, "
-                "latest update", "yes I restarted it twice"]),
-    airline=dict(
-        issue=["my bag didn't arrive in Lisbon", "flight delayed 5 hours and no one tells us "
-               "anything", "still waiting for my refund for a cancelled flight",
-               "charged twice for "
-               "seat selection", "missed my connection because of your delay", "the app won't "
-               "load my boarding pass", "rebooked me on a flight 2 days later??"],
-        question=["can I bring a guitar as hand luggage?", "how early does check-in open?",
-                  "can I change the name on my booking?", "do you serve vegetarian meals?"],
-        answer=["Check-in opens 30 hours before departure.", "Yes, guitars fit as cabin bags "
-                "if they meet the size limits.", "Vegetarian meals can be added up to 24h before "
-                "the flight."],
-        fix=["We've located your bag, it will be delivered tomorrow.", "Your refund has been "
-             "processed, it takes 7 days to show.", "We've rebooked you on the 18:40, seat 12A."],
-        ask=["Can you share your booking reference?", "Which flight number was it?",
-             "Do you have your bag tag number?"],
-        detail=["booking ref is QX7LM2", "it was OA 451 from Madrid", "tag number ends 88213"]),
-    bank=dict(
-        issue=["my card got declined everywhere today", "transfer still pending after 3 days",
-               "I was charged twice for the same payment", "can't log in to the app since the "
-               "update", "someone made a payment I don't recognise", "still waiting for my "
-               "refund from a dispute", "the app keeps crashing when I open statements"],
-        question=["how do I raise my daily transfer limit?", "can I get a replacement card "
-                  "sent abroad?", "do you charge for international transfers?"],
-        answer=["You can raise it in the app under Card > Limits.", "International transfers "
-                "are free on Plus accounts."],
-        fix=["We've unblocked your card, it works again now.", "The duplicate charge has been "
-             "reversed.", "Your transfer was released and should land today."],
-        ask=["Can you tell us when the payment was made?", "Which device are you using?",
-             "Is the card physical or virtual?"],
-        detail=["it was yesterday around 3pm", "Pixel 8, app version 4.1", "the physical one"]),
-    rail=dict(
-        issue=["my train was cancelled and there was no announcement", "IC card charged twice "
-               "at the gate", "still waiting for my delay refund", "the reservation site won't "
-               "let me pay", "booked seat was already taken", "train 40 min late and no info"],
-        question=["can I change my seat reservation after boarding?", "do rail passes cover "
-                  "the express?", "where can I leave luggage at the main station?"],
-        answer=["Yes, ask the conductor or use a ticket machine.", "Passes cover all express "
-                "services except the night liner."],
-        fix=["We've refunded the double charge to your IC card.", "Your delay refund has been "
-             "approved."],
-        ask=["Which train and date was this?", "Do you have your ticket number?"],
-        detail=["the 08:12 to Kyoto on Friday", "ticket number 0045-221"]),
-    energy=dict(
-        issue=["my bill is based on an estimate again", "smart meter stopped sending readings",
-               "charged twice for September", "still waiting for my credit refund", "the app "
-               "won't accept my meter reading", "direct debit went up by 40 euros with no "
-               "warning"],
-        question=["how do I submit a meter reading?", "can I switch to a green tariff?",
-                  "when is my contract end date?"],
-        answer=["You can submit readings in the app under Meter.", "Yes, you can switch to "
-                "GreenFix at any time."],
-        fix=["We've corrected the bill using your actual reading.", "Your meter has been reset "
-             "and is sending readings again."],
-        ask=["Could you send your customer number?", "When did you last submit a reading?"],
-        detail=["customer number is 7781-22", "last reading was in June"]),
-    streaming=dict(
-        issue=["app keeps crashing on my TV", "charged twice this month", "buffering every 2 "
-               "minutes", "can't log in on my phone", "my profile disappeared"],
-        question=["can I download episodes to watch offline?", "how many screens does the "
-                  "basic plan include?", "when does season 3 come out?"],
-        answer=["Yes, tap the download icon on any episode.", "Basic includes 2 screens at once."],
-        fix=["We've refunded the duplicate charge.", "Please reinstall the TV app, version 5.3 "
-             "fixes the crash."],
-        ask=["Which device are you watching on?", "What error code do you see?"],
-        detail=["Samsung TV, 2021 model", "error code 1011"]),
-    insurance=dict(
-        issue=["my claim has been open for 6 weeks", "charged twice for my premium",
-               "nobody called me back about my claim", "renewal price went up 30% with no "
-               "explanation", "can't upload photos to the claim portal"],
-        question=["does my policy cover windscreen damage?", "can I pay monthly instead of "
-                  "yearly?"],
-        answer=["Windscreen cover is included on comprehensive policies.", "Yes, you can switch "
-                "to monthly payments in your account."],
-        fix=["Your claim has been approved and paid today.", "We've refunded the extra premium."],
-        ask=["Could you share your claim number?", "Which policy is this about?"],
-        detail=["claim number CL-55120", "the car policy"]),
+def _c(issue, ask, detail, fix):
+    """A complaint topic: what customers say, what the brand asks, the detail, the fix."""
+    return dict(issue=issue, ask=[ask], detail=[detail], fix=[fix])
+
+
+def _q(question, answer):
+    """A question topic and its answer."""
+    return dict(question=[question], answer=[answer])
+
+
+# Per sector: complaint topics and question topics. One topic per conversation (and its DM
+# follow-up), so the brand's ask and fix match what the customer complained about.
+SECTORS = dict(
+    retail=dict(complaints=[
+        _c(["still waiting for my refund", "returned my parcel 3 weeks ago and no refund yet"],
+           "Can you tell us when you sent the return?", "dropped it off on the 3rd",
+           "Your refund has been issued today, it takes 3-5 working days to show."),
+        _c(["my order #48213 still hasn't arrived and it's been 2 weeks",
+            "parcel marked delivered but nothing here"],
+           "When did you place the order?", "order number is 48213, placed on Monday",
+           "I've reissued the order with express delivery at no cost."),
+        _c(["I was charged twice for the same order", "two payments taken for one order"],
+           "Which payment method did you use?", "paid with Visa on the website",
+           "We've refunded the duplicate charge, it should show in 3-5 days."),
+        _c(["the app keeps crashing at checkout", "your website won't take my card"],
+           "Which device and app version are you using?", "iPhone 14, app version 7.1",
+           "Please update the app to 7.2, that fixes the checkout crash."),
+        _c(["received the wrong item AGAIN", "ordered a blue jacket &amp; got a pink one",
+            "item arrived broken and nobody answers the chat"],
+           "Can you tell us which item this is about?", "it was the blue one, size M",
+           "We've sent the right item today and emailed you a free return label."),
+    ], questions=[
+        _q("how do I change the delivery address on an order?",
+           "You can change it under Orders > Edit until the parcel ships."),
+        _q("can I return something I bought online in store?",
+           "Yes, any store can take online returns with the receipt email."),
+        _q("how long do refunds usually take?",
+           "Refunds take 3-5 working days to show after we receive the item."),
+        _q("when will the XL size be back in stock?",
+           "XL is due back next week, tap 'Notify me' on the product page."),
+    ]),
+    mobile=dict(complaints=[
+        _c(["no signal at home for 3 days now", "calls keep dropping in my area"],
+           "What's the postcode where you're having trouble?",
+           "postcode is SE15, it's been like this since Tuesday",
+           "A mast near you was down, it's fixed now. Restart your phone and you're good to go."),
+        _c(["my bill is double what it should be", "you charged me twice this month"],
+           "Could you confirm the account holder's name and the bill date?",
+           "bill dated the 1st, account is in my name",
+           "We've credited the extra charge to your next bill."),
+        _c(["the app keeps crashing when I try to pay", "data is painfully slow since the update"],
+           "Which phone model are you using?", "it's an iPhone 15, latest update",
+           "We've reset your network settings from our side, please restart your phone."),
+        _c(["still waiting for my number to be ported", "my new SIM still isn't active"],
+           "Have you tried restarting your phone with the new SIM in?",
+           "yes I restarted it twice",
+           "The port had stalled, we've pushed it through. Give it an hour."),
+        _c(["roaming charges on my bill even though I was at home"],
+           "Which dates do the roaming charges show?", "the 12th to the 14th",
+           "Those charges were a system error, we've removed them."),
+    ], questions=[
+        _q("how do I get a PAC code?", "Text PAC to 65075 and you'll get it straight away."),
+        _q("can I add an extra line to my plan?",
+           "Yes, you can add a line in the app under Plan > Add line."),
+        _q("does my plan include EU roaming?", "EU roaming is included on all our 5G plans."),
+        _q("how do I turn off voicemail?", "Dial 1744 from your phone to switch it off."),
+    ]),
+    airline=dict(complaints=[
+        _c(["my bag didn't arrive in Lisbon", "still no sign of my suitcase 3 days later"],
+           "Do you have your bag tag number?", "tag number ends 88213",
+           "We've located your bag, it will be delivered tomorrow."),
+        _c(["flight delayed 5 hours and no one tells us anything",
+            "missed my connection because of your delay"],
+           "Which flight number was it?", "it was OA 451 from Madrid",
+           "We've rebooked you on the 18:40, seat 12A, and added a meal voucher."),
+        _c(["still waiting for my refund for a cancelled flight",
+            "you rebooked me on a flight 2 days later"],
+           "Can you share your booking reference?", "booking ref is QX7LM2",
+           "Your refund has been processed, it takes 7 days to show."),
+        _c(["charged twice for seat selection"],
+           "Can you share your booking reference?", "booking ref is HV2K9P",
+           "We've refunded the second seat charge."),
+        _c(["the app won't load my boarding pass"],
+           "Which phone and app version are you using?", "Pixel 7, the latest app",
+           "Please update the app to 5.1, that fixes boarding passes."),
+    ], questions=[
+        _q("can I bring a guitar as hand luggage?",
+           "Yes, guitars fit as cabin bags if they meet the size limits."),
+        _q("how early does check-in open?", "Check-in opens 30 hours before departure."),
+        _q("do you serve vegetarian meals?",
+           "Vegetarian meals can be added up to 24h before the flight."),
+        _q("can I change the name on my booking?",
+           "Name corrections are free within 24 hours of booking."),
+    ]),
+    bank=dict(complaints=[
+        _c(["my card got declined everywhere today"],
+           "Is the card physical or virtual?", "the physical one",
+           "We've unblocked your card, it works again now."),
+        _c(["transfer still pending after 3 days"],
+           "Can you tell us when the transfer was made?", "it was Monday around 3pm",
+           "Your transfer was released and should land today."),
+        _c(["I was charged twice for the same payment",
+            "someone made a payment I don't recognise"],
+           "Can you tell us when the payment was made?", "it was yesterday around 3pm",
+           "The duplicate charge has been reversed."),
+        _c(["can't log in to the app since the update",
+            "the app keeps crashing when I open statements"],
+           "Which device are you using?", "Pixel 8, app version 4.1",
+           "Please reinstall the app, version 4.2 fixes the login issue."),
+        _c(["still waiting for my refund from a dispute"],
+           "When did you raise the dispute?", "about 3 weeks ago",
+           "The dispute was resolved in your favour, the refund is on its way."),
+    ], questions=[
+        _q("how do I raise my daily transfer limit?",
+           "You can raise it in the app under Card > Limits."),
+        _q("can I get a replacement card sent abroad?",
+           "Yes, we can send it by courier, just update your address in the app."),
+        _q("do you charge for international transfers?",
+           "International transfers are free on Plus accounts."),
+    ]),
+    rail=dict(complaints=[
+        _c(["my train was cancelled and there was no announcement",
+            "train 40 min late and no info"],
+           "Which train and date was this?", "the 08:12 to Kyoto on Friday",
+           "Sorry about that, you can claim a full delay refund at the ticket office."),
+        _c(["IC card charged twice at the gate"],
+           "Which station was this at?", "Shinjuku, east gate",
+           "We've refunded the double charge to your IC card."),
+        _c(["still waiting for my delay refund"],
+           "Do you have your ticket number?", "ticket number 0045-221",
+           "Your delay refund has been approved."),
+        _c(["the reservation site won't let me pay", "booked seat was already taken"],
+           "Which train were you trying to book?", "the 17:30 express on Sunday",
+           "The payment page had an outage, it's working again now."),
+    ], questions=[
+        _q("can I change my seat reservation after boarding?",
+           "Yes, ask the conductor or use a ticket machine."),
+        _q("do rail passes cover the express?",
+           "Passes cover all express services except the night liner."),
+        _q("where can I leave luggage at the main station?",
+           "There are lockers at the north and south exits."),
+    ]),
+    energy=dict(complaints=[
+        _c(["my bill is based on an estimate again",
+            "the app won't accept my meter reading"],
+           "When did you last submit a reading?", "last reading was in June",
+           "We've corrected the bill using your actual reading."),
+        _c(["smart meter stopped sending readings"],
+           "Could you send your customer number?", "customer number is 7781-22",
+           "Your meter has been reset and is sending readings again."),
+        _c(["charged twice for September", "still waiting for my credit refund"],
+           "Could you send your customer number?", "customer number is 7781-22",
+           "We've refunded the extra payment to your bank account."),
+        _c(["direct debit went up by 40 euros with no warning"],
+           "Could you send your customer number?", "it's 5530-81",
+           "We've set your direct debit back to 85 euros based on your usage."),
+    ], questions=[
+        _q("how do I submit a meter reading?", "You can submit readings in the app under Meter."),
+        _q("can I switch to a green tariff?", "Yes, you can switch to GreenFix at any time."),
+        _q("when is my contract end date?", "You'll find it in the app under Contract."),
+    ]),
+    streaming=dict(complaints=[
+        _c(["app keeps crashing on my TV", "buffering every 2 minutes"],
+           "Which device are you watching on?", "Samsung TV, 2021 model",
+           "Please reinstall the TV app, version 5.3 fixes the crash."),
+        _c(["charged twice this month"],
+           "Which email is the account under?", "the one on my profile",
+           "We've refunded the duplicate charge."),
+        _c(["can't log in on my phone", "my profile disappeared"],
+           "What error code do you see?", "error code 1011",
+           "We've restored your profile, please sign out and back in."),
+    ], questions=[
+        _q("can I download episodes to watch offline?",
+           "Yes, tap the download icon on any episode."),
+        _q("how many screens does the basic plan include?", "Basic includes 2 screens at once."),
+        _q("when does season 3 come out?", "Season 3 lands on the 14th!"),
+    ]),
+    insurance=dict(complaints=[
+        _c(["my claim has been open for 6 weeks", "nobody called me back about my claim"],
+           "Could you share your claim number?", "claim number CL-55120",
+           "Your claim has been approved and paid today."),
+        _c(["charged twice for my premium",
+            "renewal price went up 30% with no explanation"],
+           "Which policy is this about?", "the car policy",
+           "We've refunded the extra premium."),
+        _c(["can't upload photos to the claim portal"],
+           "Which browser are you using?", "Chrome on my laptop",
+           "The portal is fixed now, please try the upload again."),
+    ], questions=[
+        _q("does my policy cover windscreen damage?",
+           "Windscreen cover is included on comprehensive policies."),
+        _q("can I pay monthly instead of yearly?",
+           "Yes, you can switch to monthly payments in your account."),
+    ]),
 )
 
-# case -> the pools of its up-to-three fragments ("@x" = the brand's sector pool x).
+# Which sector fragments belong to which topic family.
+TOPIC_FAMILIES = dict(complaints=("issue", "ask", "detail", "fix"),
+                      questions=("question", "answer"))
+
+# case -> the pools of its up-to-three fragments ("@x" = field x of the conversation's topic).
 CASES = dict(
     c_issue=("opener", "@issue", "tail_neg"), c_question=("q_opener", "@question", "tail_q"),
     c_praise=("praise", "empty", "empty"), c_nudge=("nudge", "empty", "empty"),
@@ -375,8 +457,8 @@ CASES = dict(
     b_camp=("camp_reply", "empty", "empty"), b_camp_info=("camp_info", "empty", "empty"),
     b_camp_sorry=("camp_sorry", "empty", "empty"), b_launch=("launch_reply", "empty", "empty"),
     b_price=("price_reply", "empty", "empty"),
-    d_first=("@issue", "empty", "empty"), d_ask=("d_ask", "empty", "empty"),
-    d_detail=("d_detail", "empty", "empty"), d_fix=("@fix", "empty", "empty"),
+    d_first=("@issue", "empty", "empty"), d_ask=("d_lead", "@ask", "empty"),
+    d_detail=("@detail", "empty", "empty"), d_fix=("@fix", "empty", "empty"),
     d_thanks=("d_thanks", "empty", "empty"), d_still=("d_still", "empty", "empty"),
     d_bye=("d_bye", "empty", "empty"),
 )
