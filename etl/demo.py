@@ -51,7 +51,7 @@ HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_respon
          "author_followers,channel,brand\n"
 SLA_TARGETS = (15, 60, 240, 1440)
 CHUNK_CONVERSATIONS = 150_000
-PILOT_CONVERSATIONS = 20_000
+PILOT_CONVERSATIONS = 10_000
 MARGIN_DAYS = 30              # business clocks run this far past the window (late replies)
 MAX_LATENCY = 4_000           # business minutes; caps the lognormal tail
 FIRST_CUSTOMER_ID = 100_000
