@@ -9,17 +9,14 @@ import streamlit as st
 if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import data, filters, state  # noqa: E402
-from dashboard.pages import overview  # noqa: E402
+from dashboard import data, filters, routes, state, urlstate  # noqa: E402
 from etl.api import EtlError  # noqa: E402
 
 
 def main() -> None:
     st.set_page_config(page_title="CarePulse", page_icon="📈", layout="wide")
-    pages = [
-        st.Page(overview.page, title="Overview", default=True),  # served at /
-    ]
-    nav = st.navigation(pages)
+    urlstate.begin_run()
+    nav = st.navigation(routes.build())
     try:
         chosen = filters.sidebar()
     except EtlError as exc:
@@ -27,7 +24,10 @@ def main() -> None:
         st.stop()
     state.set_filters(chosen)
     st.sidebar.caption(f"Database: `{data.db_file()}`")
-    nav.run()
+    with routes.routing():
+        nav.run()
+    urlstate.end_run()
 
 
-main()
+if __name__ == "__main__":   # Streamlit runs this file as __main__; importing it runs nothing
+    main()

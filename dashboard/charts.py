@@ -52,7 +52,7 @@ def _layout(fig: go.Figure, *, percent: bool = False, legend: str | None = "Bran
     if legend is not None and len(fig.data) > 1:
         # the legend sits under the plot: an x-axis title would collide with it, and the tick
         # labels (days, brands, targets) say what the axis is; the chart title names the unit
-        fig.update_xaxes(title_text=None)
+        fig.update_xaxes(title_text="")
     elif x_title:
         fig.update_xaxes(title_text=x_title)
     return fig
@@ -106,8 +106,12 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None =
     fig = px.bar(frame, color=color, title=title, labels=_labels(labels),
                  hover_data=_hover(frame, hover or {}), **kwargs)
     fig.update_layout(barmode="stack" if stack else "group", hovermode="closest")
-    if frame[x].dtype == object:     # names and bands ('100-1k') are categories, never numbers
+    kind = frame[x].dtype
+    if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind)):
+        # names and bands ('100-1k', '<100') are categories, never numbers or dates
         (fig.update_yaxes if horizontal else fig.update_xaxes)(type="category")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")   # first row on top, as in the tables
     _layout(fig, legend=_labels(labels).get(color) if color else None,
             y_title=y_title, x_title=x_title)
     fig.update_layout(hovermode="closest")

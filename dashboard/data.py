@@ -32,6 +32,12 @@ def _connection(db: str, data_version: str):
     return api.open_reader(db)
 
 
+def cursor(data_version: str | None = None):
+    """A cursor of its own on the read-only connection of this data version (for etl.api calls
+    that take a connection; close it after use)."""
+    return _connection(db_file(), data_version or version()).cursor()
+
+
 def available(name: str) -> bool:
     """Whether sql/<name>.sql exists (metric files land over time; pages say when one is missing)."""
     return (sql.SQL_DIR / f"{name}.sql").is_file()

@@ -123,7 +123,7 @@ def delta_minutes(now, before) -> str | None:
     if _missing(now) or _missing(before):
         return None
     diff = float(now) - float(before)
-    sign = "+" if diff >= 0 else "−"
+    sign = "+" if diff >= 0 else "-"     # ASCII: st.metric reads the arrow from it
     return f"{sign}{minutes(abs(diff))}"
 
 

@@ -83,7 +83,7 @@ def _volume(frame: pd.DataFrame) -> None:
                                          "inbound": "During the event"})
     fig = charts.bars(long, "name", "messages",
                       "Customer messages during each event vs before (count)", color="window",
-                      x_title="Event", y_title="Customer messages",
+                      x_title="Customer messages", y_title="", horizontal=True,
                       hover={"brand": True, "volume": ":,"},
                       labels={"window": "Window", "name": "Event",
                               "volume": "Matching its keywords"})
@@ -100,8 +100,9 @@ def _before_during(frame: pd.DataFrame, during: str, before: str, value: str) ->
 def _care_frt(frame: pd.DataFrame) -> None:
     long = _before_during(frame, "frt_median_minutes", "before_frt_median_minutes", "minutes")
     fig = charts.bars(long, "name", "minutes",
-                      "Did care keep up? FRT median during vs before each event (calendar min)",
-                      color="window", x_title="Event", y_title="Minutes",
+                      "Did care keep up? FRT median during vs before (min)"
+                      "<br><sup>calendar clock; before = the same length just before</sup>",
+                      color="window", x_title="Minutes", y_title="", horizontal=True,
                       hover={"brand": True, "conversations": ":,", "before_conversations": ":,"},
                       labels={"window": "Window", "name": "Event",
                               "before_conversations": "Conversations before"})
@@ -112,7 +113,7 @@ def _care_rate(frame: pd.DataFrame) -> None:
     long = _before_during(frame, "response_rate", "before_response_rate", "rate")
     fig = charts.bars(long, "name", "rate",
                       "Response rate during vs before each event (%)", color="window",
-                      percent=True, x_title="Event", y_title="Response rate",
+                      percent=True, x_title="Response rate", y_title="", horizontal=True,
                       hover={"brand": True, "conversations": ":,", "before_conversations": ":,"},
                       labels={"window": "Window", "name": "Event", "rate": "Response rate",
                               "before_conversations": "Conversations before"})
@@ -127,7 +128,7 @@ def _mood(frame: pd.DataFrame) -> None:
         return
     fig = charts.bars(scored, "name", "negative_share",
                       "Negative share of the messages matching each event (%)", color="kind",
-                      percent=True, x_title="Event", y_title="Negative share",
+                      percent=True, x_title="Negative share", y_title="", horizontal=True,
                       hover={"brand": True, "volume": ":,", "sentiment_mean": ":+.2f"},
                       labels={"name": "Event", "kind": "Kind", "volume": "Matching messages",
                               "sentiment_mean": "Mean sentiment"})

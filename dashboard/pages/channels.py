@@ -41,7 +41,7 @@ def _headlines(f, frame: pd.DataFrame) -> None:
     off = int(frame["moved_off_channel"].sum())
     followed = int(frame["dm_followed"].sum())
     offers = int(frame["dm_offers"].sum())
-    cols = st.columns(4)
+    cols = st.columns([1, 1, 1, 1.6])
     cols[0].metric("Moved to DM", ui.pct(moved / total),
                    help="Public conversations where the brand asked for a DM or a DM "
                         "conversation with the customer followed within 48 h.")
@@ -98,8 +98,9 @@ def _dm_offer(frame: pd.DataFrame) -> None:
     long["statistic"] = long["statistic"].map({"dm_offer_median_minutes": "median",
                                                "dm_offer_p90_minutes": "p90"})
     fig = charts.bars(long, "brand", "minutes",
-                      "Time to the brand's DM offer (minutes from the first customer message)",
-                      color="statistic", x_title="Brand", y_title="Minutes",
+                      "Time to the brand's DM offer (min)<br><sup>from the customer's first "
+                      "message to the first brand message asking for a DM</sup>",
+                      color="statistic", x_title="Minutes", y_title="", horizontal=True,
                       hover={"dm_offers": ":,"},
                       labels={"statistic": "Statistic", "dm_offers": "DM offers"})
     ui.chart(fig, offers, "channels_dm_offer", empty="the brand never asked for a DM.")
@@ -113,8 +114,9 @@ def _dm_vs_public(frame: pd.DataFrame) -> None:
     long["channel"] = long["channel"].map({"public_frt_median_minutes": "Public",
                                            "dm_frt_median_minutes": "DM"})
     fig = charts.bars(long, "brand", "minutes",
-                      "First response time in DM vs in public, median (calendar minutes)",
-                      color="channel", x_title="Brand", y_title="Minutes",
+                      "First response time in DM vs in public, median (min)"
+                      "<br><sup>calendar clock; DM: from the customer's first DM</sup>",
+                      color="channel", x_title="Minutes", y_title="", horizontal=True,
                       hover={"dm_conversations": ":,"},
                       labels={"channel": "Channel", "dm_conversations": "DM conversations"})
     ui.chart(fig, with_dm, "channels_dm_vs_public",

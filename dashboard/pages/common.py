@@ -176,15 +176,15 @@ def negative_share_overview(f: Filters):
 def campaigns_overview(f: Filters):
     frame = data.run("metrics/campaigns", **f.params())
     fig = charts.bars(frame, "name", "lift",
-                      "Customer messages during each event vs the same hours before (lift, ×)",
-                      color="kind", y_title="Lift (× baseline)", x_title="Event",
+                      "Lift: customer messages during each event / the same hours before (×)",
+                      color="kind", x_title="Lift (× baseline)", y_title="", horizontal=True,
                       hover={"brand": True, "inbound": ":,", "baseline_inbound": ":,.1f",
                              "volume": ":,"},
                       labels={"name": "Event", "kind": "Kind", "lift": "Lift (×)",
                               "inbound": "Customer messages", "baseline_inbound": "Baseline",
                               "volume": "Matching keywords"})
     if not frame.empty:
-        fig.add_hline(y=1, line_dash="dot", line_color="#888")
+        fig.add_vline(x=1, line_dash="dot", line_color="#888")
     return frame, fig
 
 

@@ -111,7 +111,8 @@ def _channels_chart(f) -> None:
 def _reputation_chart(f) -> None:
     if data.available("metrics/sentiment"):
         frame, fig = common.negative_share_overview(f)
-        ui.chart(fig, frame, "overview_negative_share")
+        ui.chart(fig, frame, "overview_negative_share",
+                 empty="no customer message in this period has a sentiment score yet.")
     else:
         ui.not_available("Negative share", "metrics/sentiment")
     ui.link_page("reputation", "Reputation: sentiment and spikes", f)
