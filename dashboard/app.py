@@ -9,12 +9,13 @@ import streamlit as st
 if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import data, filters, routes, state, urlstate  # noqa: E402
+from dashboard import auth, data, filters, routes, state, urlstate  # noqa: E402
 from etl.api import EtlError  # noqa: E402
 
 
 def main() -> None:
     st.set_page_config(page_title="CarePulse", page_icon="📈", layout="wide")
+    auth.gate()  # optional sign-in (dashboard/auth.py): nothing below runs before it
     urlstate.begin_run()
     nav = st.navigation(routes.build())
     try:

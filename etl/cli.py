@@ -18,6 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 from etl import settings
 from etl.errors import EtlError
 
@@ -177,15 +182,41 @@ def cmd_dashboard(args) -> int:
     if not db.exists():
         raise EtlError(f"{db}: no database yet; run `carepulse demo` or `carepulse load twcs FILE` first")
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    env = dict(os.environ, **{settings.DB_ENV: str(db)})
+    # The dashboard needs no API tokens: X_* credentials stay out of its process.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("X_")}
+    env[settings.DB_ENV] = str(db)
+    local = args.address in LOOPBACK
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(args.port), "--server.address", args.address,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
+        # reachable from other machines: tracebacks (paths, SQL) go to the console only
+        "--client.showErrorDetails", "full" if local else "type",
     ]
     print(f"CarePulse dashboard on http://{args.address}:{args.port}  (database {db})")
+    if not local and not sign_in_configured():
+        print(f"carepulse: warning: {args.address} lets other machines in and no sign-in is "
+              "configured (CAREPULSE_PASSWORD or [auth] in .streamlit/secrets.toml; "
+              "see docs/security.md)", file=sys.stderr)
     return subprocess.call(cmd, env=env)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def sign_in_configured() -> bool:
+    """Whether the dashboard will ask for sign-in (dashboard/auth.py reads the same places)."""
+    if os.environ.get("CAREPULSE_PASSWORD"):
+        return True
+    for path in (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit" / "secrets.toml"):
+        try:
+            auth = tomllib.loads(path.read_text(encoding="utf-8")).get("auth", {})
+        except (OSError, ValueError):
+            continue
+        if any(auth.get(k) for k in ("password", "password_hash", "redirect_uri")):
+            return True
+    return False
 
 
 if __name__ == "__main__":
