@@ -150,7 +150,7 @@ def _print_table(explained: list[dict], since, until) -> None:
         return
     for e in explained:
         what = "negative messages" if e["kind"] == "negative" else "messages"
-        hours = round((e["window_end"] - e["window_start"]) / pd.Timedelta(hours=1))
+        hours = e["window_hours"]
         label = e["label"].upper() + (f" ({e['event_kind']}: {e['event']})" if e["event"] else "")
         print(f"{e['at']:%Y-%m-%d %H:%M} UTC  {e['brand']}  {e['kind']} {e['scale']}  {label}")
         line = (f"  {e['observed']:.0f} {what} in {hours} h vs {e['expected']:.1f} expected "

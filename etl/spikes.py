@@ -17,7 +17,7 @@ See docs/spikes.md for the parameters and the NAB evaluation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,9 @@ class DetectorParams:
     memory: str = "21D"  # look-back for the "stands out against recent spikes" test
     memory_factor: float = 0.4  # score >= memory_factor * max(score over memory); 0 disables
     cooldown: str = "6h"  # no new alert within this long after an alert
+    # Level shifts: the same test on the sum of the last `surge_window`, against the seasonal
+    # baseline alone (a recent level would follow the shift). None: single points only.
+    surge_window: str | None = "6h"
     step: str | None = None  # series step; None infers it (median timestamp difference)
 
 
@@ -128,14 +131,35 @@ def _score(grid: np.ndarray, step: pd.Timedelta, p: DetectorParams):
     return expected, (grid - expected) / scale, grid - expected
 
 
-def _apply_cooldown(candidate: np.ndarray, pos: np.ndarray, cooldown_steps: int) -> np.ndarray:
-    """Keep a candidate only if no kept alert lies within the cool-down before it."""
+def _candidates(score, excess, min_excess, step, p: DetectorParams) -> np.ndarray:
+    """Score over the threshold, enough excess, and comparable to the recent largest scores."""
+    candidate = (score >= p.threshold) & (excess >= min_excess)
+    if p.memory_factor > 0:
+        # Heavy-tailed series burst all the time; only bursts comparable to the largest of the
+        # recent past are news. The bar reads scores strictly before t.
+        window = _steps(p.memory, step)
+        bar = pd.Series(score).shift(1).rolling(window, min_periods=1).max().to_numpy()
+        candidate &= ~(score < p.memory_factor * bar)
+    return candidate
+
+
+def _apply_cooldown(candidate: np.ndarray, pos: np.ndarray, cooldown_steps: int,
+                    surge_only: np.ndarray | None = None, span: int = 1) -> np.ndarray:
+    """Keep a candidate only if no kept alert lies within the cool-down before it.
+
+    A candidate only the surge test raised must also have no candidate in the `span` steps
+    before it: its sum would still hold the event that was already alerted (or suppressed).
+    """
     keep = np.zeros(len(candidate), dtype=bool)
-    last = None
+    last = previous = None
     for i in np.flatnonzero(candidate):  # loops over candidates only, not over points
-        if last is None or pos[i] - last > cooldown_steps:
+        fresh = last is None or pos[i] - last > cooldown_steps
+        if surge_only is not None and surge_only[i] and previous is not None:
+            fresh = fresh and pos[i] - previous >= span
+        if fresh:
             keep[i] = True
             last = pos[i]
+        previous = pos[i]
     return keep
 
 
@@ -155,17 +179,23 @@ def detect(timestamps, values, params: DetectorParams = DetectorParams()) -> pd.
     step = pd.Timedelta(params.step) if params.step else infer_step(ts)
     grid, pos = _to_grid(ts, vals.to_numpy(), step)
     expected, score, excess = _score(grid, step, params)
-    candidate = (score >= params.threshold) & (excess >= params.min_excess)
-    if params.memory_factor > 0:
-        # Heavy-tailed series burst all the time; only bursts comparable to the largest of the
-        # recent past are news. The bar reads scores strictly before t.
-        window = _steps(params.memory, step)
-        bar = pd.Series(score).shift(1).rolling(window, min_periods=1).max().to_numpy()
-        candidate &= ~(score < params.memory_factor * bar)
+    candidate = _candidates(score, excess, params.min_excess, step, params)
+    surge_only = np.zeros(len(grid), dtype=bool)
+    span = _steps(params.surge_window, step) if params.surge_window else 1
+    if span > 1:
+        # A level shift of 3x for hours never makes one point stand out, but its sum does.
+        sums = pd.Series(grid).rolling(span, min_periods=span).sum().to_numpy()
+        _, surge_score, surge_excess = _score(sums, step, replace(params, season_weight=1.0))
+        min_excess = params.min_excess * np.sqrt(span)  # noise of a sum grows like sqrt(span)
+        surge = _candidates(surge_score, surge_excess, min_excess, step, params)
+        surge_only = surge & ~candidate
+        candidate |= surge
+        score = np.fmax(score, surge_score)
     candidate = np.nan_to_num(candidate[pos], nan=0).astype(bool)
     out["expected"] = expected[pos]
     out["score"] = score[pos]
-    out["is_spike"] = _apply_cooldown(candidate, pos, _steps(params.cooldown, step, minimum=0))
+    cooldown = _steps(params.cooldown, step, minimum=0)
+    out["is_spike"] = _apply_cooldown(candidate, pos, cooldown, surge_only[pos], span)
     return out
 
 

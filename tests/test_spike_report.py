@@ -74,7 +74,7 @@ def test_planted_outage_is_a_surprise_negative_spike_named_by_its_terms(con, spi
     assert explained["is_spike"] and explained["at"] == spike["at"]
     terms = [t["term"].lower() for t in explained["top_terms"]]
     keywords = [k.lower() for k in outage["keywords"].split(";")]
-    assert "#nimbusdown" in terms[:3]
+    assert "#nimbusdown" in terms[:5]
     assert sum(any(k in t or t in k for k in keywords) for t in terms[:5]) >= 3, terms
     assert len(explained["samples"]) == 3
     assert all(s["sentiment_label"] == "negative" for s in explained["samples"])
@@ -126,15 +126,19 @@ def test_product_series_detection_is_causal(con, spikes):
     find_spikes up to a cut equals the full run's spikes before the cut."""
     series = spike_report.hourly_series(con, ["NimbusMobile"])
     hours, negative = series["hour"], series["negative"].to_numpy(float)
-    sums = pd.Series(negative).rolling(24).sum()
+    first = spike_report.SURGE_HOURS - 1
+    sums = pd.Series(negative).rolling(spike_report.SURGE_HOURS).sum()
     full_burst = detect(hours, negative, spike_report.BURST)
-    full_surge = detect(hours[23:], sums[23:], spike_report.SURGE)
+    full_surge = detect(hours[first:], sums[first:], spike_report.SURGE)
+    assert full_burst["is_spike"].any()
     for cut in (400, 1353, 1700):
         part = detect(hours[:cut], negative[:cut], spike_report.BURST)
         assert part["is_spike"].tolist() == full_burst["is_spike"][:cut].tolist()
         np.testing.assert_allclose(part["score"], full_burst["score"][:cut], equal_nan=True)
-        part = detect(hours[23:cut], sums[23:cut], spike_report.SURGE)
-        assert part["is_spike"].tolist() == full_surge["is_spike"][:cut - 23].tolist()
+        part = detect(hours[first:cut], sums[first:cut], spike_report.SURGE)
+        assert part["is_spike"].tolist() == full_surge["is_spike"][:cut - first].tolist()
+        np.testing.assert_allclose(part["score"], full_surge["score"][:cut - first],
+                                   equal_nan=True)
     brands = ["AcmeCareHelp", "NimbusMobile"]
     full = spikes[spikes["brand"].isin(brands)]
     cut = pd.Timestamp("2026-09-26 14:00", tz="UTC")
