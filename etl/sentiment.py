@@ -32,6 +32,13 @@ CARE_LEXICON = Path(__file__).with_name("care_lexicon.tsv")
 VADER_DIR = Path(vader.__file__).resolve().parent
 # Every emoji whose VADER description carries sentiment lies in these blocks (checked in tests).
 EMOJI_BLOCKS = re.compile("[\u2300-\u27bf\u2900-\u2bff\U0001f000-\U0001faff]")
+# Punctuation that touches a word goes (VADER strips it at token ends); the care variant keeps
+# '@' so that '@brand', the addressee, never scores. Passed to the SQL as $strip.
+STRIP = r"\b[^\w\s']+|[^\w\s']+\b"
+STRIP_CARE = r"\b[^\w\s'@]+|[^\w\s'@]+\b"
+# Words VADER's rules compare neighbours with, beyond boosters and negations.
+RULE_WORDS = {"no", "so", "this", "never", "without", "doubt", "least", "at", "very", "or", "nor",
+              "kind", "sort", "just", "enough", "of"}
 _LEXICON_TABLES = ("sentiment_words", "sentiment_context", "sentiment_phrases")
 
 
@@ -99,7 +106,8 @@ def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
 
 def _score_input(con, care: bool) -> None:
     """temp table sentiment_input(id, text) -> temp table sentiment_scores(id, score, label)."""
-    sql.execute_script(con, "etl/sentiment", {"care": bool(care), "threshold": THRESHOLD})
+    params = {"care": bool(care), "threshold": THRESHOLD, "strip": STRIP_CARE if care else STRIP}
+    sql.execute_script(con, "etl/sentiment", params)
 
 
 # -- lexicons ----------------------------------------------------------------------------------
@@ -124,29 +132,36 @@ def load_lexicon(con, force: bool = False) -> None:
             con.unregister(name)
 
 
-def normalize_term(term: str) -> str:
-    """The lookup key of a token, exactly as sql/etl/sentiment.sql computes it.
+def normalize_term(term: str) -> str | None:
+    """The lexicon key a token must equal once sql/etl/sentiment.sql has stripped it.
 
-    Lower case without ASCII punctuation other than the apostrophe (VADER strips punctuation at
-    token ends only; deleting it inside a token too is what keeps this one cheap regexp), and the
-    raw token when fewer than 3 bytes remain, as VADER keeps emoticons such as ':)' whole.
+    Lower case, a typographic apostrophe as "'", and punctuation removed where it touches a word
+    (STRIP): "#fail," -> "fail", while a stand-alone emoticon such as ':)' stays whole, as in
+    VADER. None for an entry our tokens can never equal (':d' becomes 'd', '<3' becomes '3').
     """
     low = term.lower().replace("\u2019", "'")
-    bare = re.sub(r"[^\w\s']+", "", low, flags=re.ASCII)
-    return bare if len(bare.encode("utf-8")) > 2 else low
+    bare = re.sub(STRIP, "", low, flags=re.ASCII)
+    if not bare or (bare != low and len(bare.encode("utf-8")) <= 2):
+        return None
+    return bare
+
+
+def case_variants(key: str) -> set[str]:
+    """Tokens keep their case (caps matter to VADER): 'good', 'Good' and 'GOOD' all match."""
+    return {key, key.capitalize(), key.upper()}
 
 
 def _vader_lexicon() -> dict[str, float]:
     """VADER's lexicon as its analyzer reads it (last entry wins), keyed as our tokens are.
 
     Entries with upper-case letters are skipped: VADER looks up lower-cased tokens, so it never
-    reaches them. Multi-word entries go to the care phrases (VADER never matches them either).
+    reaches them. Multi-word entries become care phrases (VADER never matches them either).
     """
     lexicon: dict[str, float] = {}
     for term, valence in _analyzer().lexicon.items():
-        if term != term.lower() or " " in term:
-            continue
-        lexicon[normalize_term(term)] = valence
+        key = normalize_term(term) if term == term.lower() and " " not in term else None
+        if key:
+            lexicon[key] = valence
     return lexicon
 
 
@@ -178,56 +193,68 @@ def read_care_lexicon(path: Path = CARE_LEXICON) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def lexicon_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(words, context, phrases) for both variants (column `care`), built from the package files."""
+    """(words, context, phrases) for both variants (column `care`), built from the package files.
+
+    words: what a token scores; context: what a neighbouring token does to it; keys are the
+    canonical lower-case terms, `word` their case variants.
+    """
     boosters = {normalize_term(w): v for w, v in vader.BOOSTER_DICT.items() if " " not in w}
-    negators = {normalize_term(w) for w in vader.NEGATE}
+    boosters.pop(None, None)
+    negators = {normalize_term(w) for w in vader.NEGATE} - {None}
     full = _vader_lexicon()  # VADER's "in the lexicon" test includes booster words
     base = {w: v for w, v in full.items() if w not in boosters}  # boosters never score alone
     emoji = _emoji_valences()
-
     care = read_care_lexicon()
-    care_words = care[care.kind == "word"]
-    care_phrases = care[care.kind == "phrase"]
-    vader_phrases = [(t, v) for t, v in _analyzer().lexicon.items() if " " in t and t == t.lower()]
+    phrases = _phrases(care)
+    starts = set(phrases["first"])
 
-    phrase_rows = [
-        (" ".join(normalize_term(w) for w in term.split()), valence, negated)
-        for term, valence, negated in list(care_phrases[["term", "valence", "negated"]].itertuples(index=False))
-        + [(t, v, None) for t, v in vader_phrases]
-    ]
-    phrases = pd.DataFrame(phrase_rows, columns=["phrase", "valence", "negated_valence"])
-    phrases["n_tokens"] = phrases.phrase.str.count(" ") + 1
-    phrases["care"] = True
-
-    word_frames, context_frames = [], []
+    word_rows, context_rows = [], []
     for is_care in (False, True):
-        valence, in_lexicon = dict(base), set(full)
-        negated: dict[str, float] = {}
-        negation = set(negators)
+        valence, negated, in_lexicon, negation = dict(base), {}, set(full), set(negators)
         if is_care:
-            for term, v, n in care_words[["term", "valence", "negated"]].itertuples(index=False):
+            for term, v, n in care[care.kind == "word"][["term", "valence", "negated"]].itertuples(index=False):
                 key = normalize_term(term)
                 valence[key] = v
                 in_lexicon.add(key)
                 if pd.notna(n):
                     negated[key] = n
             negation |= {normalize_term(t) for t in care.term[care.kind == "negator"]}
-        starts = {p.split()[0] for p in phrases.phrase} if is_care else set()
-        keys = set(valence) | set(emoji) | starts | {"but"}
-        word_frames.append(pd.DataFrame({
-            "care": is_care,
-            "word": sorted(keys),
-        }).assign(
-            valence=lambda f: f.word.map(lambda w: valence.get(w, emoji.get(w))),
-            negated_valence=lambda f: f.word.map(negated),
-            phrase_start=lambda f: f.word.isin(starts),
-        ))
-        ctx_keys = in_lexicon | set(boosters) | negation
-        context_frames.append(pd.DataFrame({"care": is_care, "word": sorted(ctx_keys)}).assign(
-            in_lexicon=lambda f: f.word.isin(in_lexicon),
-            booster=lambda f: f.word.map(boosters),
-            negation=lambda f: f.word.isin(negation),
-        ))
-    words = pd.concat(word_frames, ignore_index=True)
-    context = pd.concat(context_frames, ignore_index=True)
-    return words, context, phrases[["care", "phrase", "n_tokens", "valence", "negated_valence"]]
+        phrase_starts = starts if is_care else set()
+        for key in set(valence) | set(emoji) | phrase_starts:
+            for word in case_variants(key):
+                word_rows.append((is_care, word, key, valence.get(key, emoji.get(key)),
+                                  negated.get(key), key in phrase_starts, word.isupper()))
+        for key in in_lexicon | set(boosters) | negation | RULE_WORDS:
+            for word in case_variants(key):
+                context_rows.append((
+                    is_care, word, key, valence.get(key), key in in_lexicon, boosters.get(key),
+                    key in negation, key in boosters or key in negation or key in RULE_WORDS,
+                    word.isupper(),
+                ))
+    words = pd.DataFrame(word_rows, columns=[
+        "care", "word", "key", "valence", "negated_valence", "phrase_start", "is_upper"])
+    context = pd.DataFrame(context_rows, columns=[
+        "care", "word", "key", "valence", "in_lexicon", "booster", "negation", "modifier",
+        "is_upper"])
+    return words, context, phrases.drop(columns="first")
+
+
+def _phrases(care: pd.DataFrame) -> pd.DataFrame:
+    """Care phrases, plus VADER's own multi-word entries ("fed up", "can't stand").
+
+    Keyed by their first two words, with the third apart, so one join finds them; two phrases
+    may not share their first two words.
+    """
+    rows = list(care[care.kind == "phrase"][["term", "valence", "negated"]].itertuples(index=False))
+    rows += [(t, v, None) for t, v in _analyzer().lexicon.items()
+             if " " in t and re.fullmatch(r"[a-z' ]+", t)]
+    out = []
+    for term, valence, negated in rows:
+        words = [normalize_term(w) for w in term.split()]
+        if len(words) not in (2, 3) or None in words:
+            raise ValueError(f"phrase {term!r}: two or three words, each a plain word")
+        out.append((True, words[0], " ".join(words[:2]), (words[2:] or [None])[0], valence, negated))
+    frame = pd.DataFrame(out, columns=["care", "first", "prefix", "third", "valence", "negated_valence"])
+    if frame.prefix.duplicated().any():
+        raise ValueError(f"phrases share their first two words: {sorted(frame.prefix[frame.prefix.duplicated()])}")
+    return frame

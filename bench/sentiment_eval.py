@@ -1,0 +1,185 @@
+"""Sentiment: accuracy on human-labelled airline tweets, and throughput of both paths.
+
+    python -m bench.sentiment_eval [--rows 1500000] [--reference-sample 30000] [--threads N]
+
+Accuracy (per-class recall, macro-recall = their mean, accuracy) on
+../shared/data/sentiment/airline_tweets.csv for plain VADER (reference), the SQL fast path without
+care tuning, and the fast path with it. Throughput (texts/s) of the reference and the fast path on
+the airline file and on a synthetic corpus of `--rows` texts built from it in two ways: every text
+made distinct by perturbation (no help from scoring each distinct text once), and the tweets simply
+repeated (where it helps). Ratios are against the physical floor: DuckDB reading the same texts.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+import sql
+from etl import sentiment
+
+ROOT = Path(__file__).resolve().parents[1]
+AIRLINE = ROOT.parent / "shared" / "data" / "sentiment" / "airline_tweets.csv"
+
+
+def recalls(labels, truth) -> dict[str, float]:
+    """Per-class recall, their mean (macro-recall) and accuracy."""
+    labels, truth = np.asarray(labels), np.asarray(truth)
+    out = {c: float((labels[truth == c] == c).mean()) for c in sentiment.LABELS}
+    out["macro"] = float(np.mean([out[c] for c in sentiment.LABELS]))
+    out["accuracy"] = float((labels == truth).mean())
+    return out
+
+
+def load_airline(path: Path = AIRLINE) -> pd.DataFrame:
+    frame = pd.read_csv(path, usecols=["text", "airline_sentiment"])
+    return frame.rename(columns={"airline_sentiment": "truth"})
+
+
+def perturbed_corpus(texts: list[str], rows: int, seed: int = 7) -> list[str]:
+    """`rows` distinct texts: a random tweet with one word dropped and two neighbours swapped
+    (whitespace and newlines kept), behind a numbered mention (customers tag each other), so no
+    two texts are equal and every one is tokenized and scored."""
+    rng = np.random.default_rng(seed)
+    words = [t.split(" ") for t in texts]
+    picks = rng.integers(0, len(texts), rows)
+    drops = rng.random(rows)
+    swaps = rng.random(rows)
+    out = []
+    for i, k in enumerate(picks):
+        w = list(words[k])
+        if len(w) > 3:
+            del w[1 + int(drops[i] * (len(w) - 1))]
+            j = int(swaps[i] * (len(w) - 1))
+            w[j], w[j + 1] = w[j + 1], w[j]
+        out.append(f"@{100000 + i} " + " ".join(w))
+    return out
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def floor_seconds(con, texts: list[str]) -> float:
+    """DuckDB reading the texts from a frame and measuring them: the least any scorer can do."""
+    frame = pd.DataFrame({"text": pd.Series(texts, dtype=object)})
+    con.register("floor_df", frame)
+    try:
+        _, seconds = timed(lambda: con.execute("select sum(strlen(text)) from floor_df").fetchall())
+    finally:
+        con.unregister("floor_df")
+    return seconds
+
+
+def messages_table(con, texts: list[str], outbound_every: int = 10) -> None:
+    """A `messages` table (sql/etl/schema.sql) with the texts as inbound rows, plus outbound ones."""
+    sql.execute_script(con, "etl/schema")
+    n = len(texts)
+    frame = pd.DataFrame({
+        "message_id": pd.Series(np.arange(n).astype(str), dtype=object),
+        "direction": np.where(np.arange(n) % outbound_every == 0, "outbound", "inbound"),
+        "text": pd.Series(texts, dtype=object),
+    })
+    con.register("bench_messages_df", frame)
+    con.execute(
+        "insert into messages (message_id, channel, direction, author_id, created_at, text, source) "
+        "select message_id, 'public', direction, 'a', timestamptz '2024-01-01', text, 'bench' "
+        "from bench_messages_df"
+    )
+    con.unregister("bench_messages_df")
+
+
+def accuracy_report(frame: pd.DataFrame) -> dict[str, dict]:
+    texts, truth = frame.text.tolist(), frame.truth.to_numpy()
+    con = duckdb.connect()
+    sentiment.load_lexicon(con)
+    ref, ref_s = timed(sentiment.reference_scores, texts)
+    plain, plain_s = timed(sentiment.score_texts, texts, con, care=False)
+    care, care_s = timed(sentiment.score_texts, texts, con, care=True)
+    floor = floor_seconds(con, texts)
+    con.close()
+    rows = {
+        "reference (plain VADER)": (ref.label, ref_s),
+        "fast path, VADER rules only": (plain.label, plain_s),
+        "fast path, care tuned": (care.label, care_s),
+    }
+    print(f"\nAccuracy on {AIRLINE.name}: {len(frame):,} tweets, human labels "
+          + ", ".join(f"{c} {int((truth == c).sum()):,}" for c in sentiment.LABELS))
+    print(f"{'':30} {'macro-recall':>12} {'negative':>9} {'neutral':>8} {'positive':>9} "
+          f"{'accuracy':>9} {'texts/s':>10}")
+    report = {}
+    for name, (labels, seconds) in rows.items():
+        r = recalls(labels.to_numpy(), truth)
+        report[name] = r
+        print(f"{name:30} {r['macro']:12.4f} {r['negative']:9.4f} {r['neutral']:8.4f} "
+              f"{r['positive']:9.4f} {r['accuracy']:9.4f} {len(texts) / seconds:10,.0f}")
+    agree = (plain.label.to_numpy() == ref.label.to_numpy()).mean()
+    same = (np.abs(plain.score.to_numpy() - ref.score.to_numpy()) < 1e-3).mean()
+    print(f"VADER rules only vs reference: same label {agree:.2%}, same score (+-0.001) {same:.2%}")
+    print(f"(airline file: floor {len(texts) / floor:,.0f} texts/s; times include DuckDB setup "
+          "per call and are dominated by fixed costs at this size)")
+    return report
+
+
+def throughput_report(texts: list[str], rows: int, reference_sample: int) -> None:
+    print(f"\nThroughput, {rows:,} texts, DuckDB threads = "
+          f"{duckdb.connect().execute('select current_setting(' + repr('threads') + ')').fetchall()[0][0]}")
+    corpora = {
+        "perturbed (all distinct)": perturbed_corpus(texts, rows),
+        "repeated (~%d copies of each)" % max(1, rows // len(texts)): (
+            texts * (rows // len(texts) + 1))[:rows],
+    }
+    print(f"{'corpus':32} {'path':28} {'seconds':>8} {'texts/s':>11} {'x floor':>8}")
+    for name, corpus in corpora.items():
+        distinct = len(set(corpus))
+        con = duckdb.connect()
+        sentiment.load_lexicon(con)
+        floor = floor_seconds(con, corpus)
+        sample = corpus[:reference_sample]
+        _, ref_s = timed(sentiment.reference_scores, sample)
+        ref_rate = len(sample) / ref_s
+        print(f"{name:32} {'reference (%d-text sample)' % len(sample):28} "
+              f"{rows / ref_rate:8.1f} {ref_rate:11,.0f} {(rows / ref_rate) / floor:8.0f}")
+        _, fast_s = timed(sentiment.score_texts, corpus, con, care=True)
+        print(f"{'':32} {'score_texts (care)':28} {fast_s:8.2f} {rows / fast_s:11,.0f} "
+              f"{fast_s / floor:8.0f}")
+        messages_table(con, corpus)
+        inbound = con.execute(
+            "select count(*) from messages where direction = 'inbound'").fetchall()[0][0]
+        scored, msg_s = timed(sentiment.score_messages, con)
+        assert scored == inbound, (scored, inbound)
+        print(f"{'':32} {'score_messages (care)':28} {msg_s:8.2f} {inbound / msg_s:11,.0f} "
+              f"{msg_s / floor:8.0f}   {inbound:,} inbound rows, {distinct:,} distinct texts")
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_500_000, help="synthetic corpus size")
+    parser.add_argument("--reference-sample", type=int, default=30_000,
+                        help="texts the (slow) reference scores to estimate its rate")
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args(argv)
+    if not AIRLINE.exists():
+        print(f"{AIRLINE} not found (real sample data lives beside the project)", file=sys.stderr)
+        return 2
+    frame = load_airline()
+    report = accuracy_report(frame)
+    ref = report["reference (plain VADER)"]["macro"]
+    for name in ("fast path, VADER rules only", "fast path, care tuned"):
+        if report[name]["macro"] < ref:
+            print(f"WARNING: {name} macro-recall below the reference's", file=sys.stderr)
+    if not args.skip_throughput:
+        throughput_report(frame.text.tolist(), args.rows, args.reference_sample)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
