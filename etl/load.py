@@ -151,17 +151,16 @@ def load_x_json(db: Path, files: list[str | Path], brand: str, progress: Progres
     config = config or load_config()
     handle = x_api.check_handle(brand)
     read = [x_json.read(f) for f in files]          # fail before touching the database
-    users = x_transform.users_of(r for f in read for r in f.responses)
     summaries = []
     with publish.writer(db) as con:
         known = _x_account(con, handle)
-        handle, user_id = x_transform.brand_identity(users, known.get("username", handle),
-                                                     known.get("id"))
-        for f in read:
-            progress(f"reading {f.path.name}")
-            summaries.append(save_x(con, "x-json", str(f.path), f.responses, handle, user_id))
-        if user_id:
-            _save_x_account(con, handle, user_id)
+        progress(f"parsing {len(read)} file(s)")
+        handle, user_id = stage_x(con, [f.pieces for f in read], known.get("username", handle),
+                                  known.get("id"))
+        for file_no, f in enumerate(read, start=1):
+            progress(f"saving {f.path.name}")
+            summaries.append(save_x(con, "x-json", str(f.path), file_no))
+        _save_x_account(con, handle, user_id)
         progress("deriving conversations and replies")
         finish(con, config)
     return summaries
@@ -206,8 +205,10 @@ def _publish_x(db: Path, puller, fetched: list, cursors: dict[str, str], config:
                progress: Progress) -> list[RunSummary]:
     progress(f"saving {', '.join(f.stream for f in fetched)}")
     with publish.writer(db) as con:
-        runs = [save_x(con, "x-api", f.stream, f.responses, puller.handle, puller.user_id,
-                       cursor=f.newest, notes=f.notes) for f in fetched]
+        stage_x(con, [x_transform.pieces_of(f.responses) for f in fetched], puller.handle,
+                puller.user_id)
+        runs = [save_x(con, "x-api", f.stream, file_no, cursor=f.newest, notes=f.notes)
+                for file_no, f in enumerate(fetched, start=1)]
         for stream, newest in cursors.items():
             sql.execute_script(con, "etl/save_x_cursor",
                                {"stream": stream, "newest_id": newest, "at": _now()})
@@ -216,18 +217,25 @@ def _publish_x(db: Path, puller, fetched: list, cursors: dict[str, str], config:
     return runs
 
 
-def save_x(con, source: str, file: str, responses: list, handle: str, user_id: str | None,
-           cursor: str | None = None, notes: list[str] | tuple = ()) -> RunSummary:
-    """Stage X API responses through normalize_x.sql, save them, relink DM events, note the run."""
-    run = start_run(con, source, file)
-    raw = x_transform.frame(responses)
-    con.register("raw_x_frame", raw)
+def stage_x(con, files: list[list], handle: str, user_id: str | None) -> tuple[str, str | None]:
+    """Parse the responses of several files / streams in DuckDB (x_documents.sql); returns the
+    brand account as X spells it and its user id, when the responses or `user_id` tell."""
+    con.register("x_pieces_frame", x_transform.pieces_frame(files))
     try:
-        sql.execute_script(con, "etl/normalize_x", {"brand": handle, "brand_user_id": user_id,
-                                                    "source": source, "now": _now()})
+        sql.execute_script(con, "etl/x_documents", {"brand": handle, "brand_user_id": user_id})
     finally:
-        con.unregister("raw_x_frame")
-    save_staged(con, run, len(raw), _NO_PARSE_REJECTS, cursor=cursor)
+        con.unregister("x_pieces_frame")
+    brand = sql.query(con, "etl/x_brand").iloc[0]
+    return str(brand["handle"]), (None if pd.isna(brand["user_id"]) else str(brand["user_id"]))
+
+
+def save_x(con, source: str, file: str, file_no: int, cursor: str | None = None,
+           notes: list[str] | tuple = ()) -> RunSummary:
+    """Normalize one staged file / stream (normalize_x.sql), save it, relink DM events, note it."""
+    run = start_run(con, source, file)
+    sql.execute_script(con, "etl/normalize_x", {"file_no": file_no, "source": source, "now": _now()})
+    records = int(sql.query(con, "etl/x_record_count").iloc[0]["records"])
+    save_staged(con, run, records, _NO_PARSE_REJECTS, cursor=cursor)
     sql.execute_script(con, "etl/link_x_dm_events")
     run.note = "; ".join(notes)
     sql.execute_script(con, "etl/x_run_note", {"run_id": run.run_id, "note": run.note or None})

@@ -1,14 +1,13 @@
-"""Transform: X API v2 response objects -> flat records, as pure functions (dict in, dict out).
+"""Transform: X API v2 responses -> pieces for set-based SQL, and pure helpers (dict in, value out).
 
-The live pull (etl/sources/x_api.py) and saved files (etl/sources/x_json.py) both hand over a list
-of API responses, each `{"data": ..., "includes": {"users": [...]}, "meta": {...}}`. Every tweet or
-DM event in `data` becomes one record with its fields as text; typing, validation and the brand's
-point of view (direction, author_id) are sql/etl/normalize_x.sql's job, so a saved archive and the
-live API go through exactly the same mapping.
+The live pull (etl/sources/x_api.py) and saved files (etl/sources/x_json.py) both hand over the
+responses as JSON texts, one `Piece` per response (`{"data": ..., "includes": {"users": [...]},
+"meta": {...}}`), never one per tweet: the mapping of every tweet or DM event to a message is
+set-based SQL (sql/etl/x_documents.sql, sql/etl/normalize_x.sql), the same for both, so an
+archive and the live API load identically and no Python loop runs per record.
 
-Also accepted, because real archives contain them: user objects in `data` (a user lookup: they
-only teach us who is who, they are not records), and bare tweet objects carrying an embedded
-`author` (twarc2's flattened format).
+The helpers below read the few things the pull needs to decide what to fetch next (newest ids,
+conversation ids, creation times) from the response dicts.
 """
 from __future__ import annotations
 
@@ -18,193 +17,32 @@ from typing import Any, Iterable, NamedTuple
 
 import pandas as pd
 
-RECORD_COLUMNS = (
-    "record", "kind", "message_id", "author_ref", "author_username", "author_followers",
-    "created_at", "text", "in_reply_to_id", "dm_conversation_id", "event_type", "is_retweet",
-    "problem", "raw",
-)
 RESPONSE_KEYS = ("data", "includes", "meta", "errors")
 # Snowflake ids carry their creation time: milliseconds since this instant, shifted left 22 bits.
 TWITTER_EPOCH_MS = 1288834974657
+PIECE_COLUMNS = ("file_no", "piece", "line", "body", "problem")
 
 
-class Unparsed(NamedTuple):
-    """A piece of a file that is not JSON (an NDJSON line); it becomes one rejected record."""
-    line: int
-    text: str
-    reason: str
+class Piece(NamedTuple):
+    """One response as JSON text; or a piece of a file that is not JSON (`problem` says why)."""
+    body: str
+    line: int | None = None         # its line in an NDJSON file
+    problem: str | None = None
 
 
-def flatten(responses: Iterable[Any]) -> list[dict]:
-    """One record per tweet / DM event (or per malformed piece), numbered from 1 in order."""
-    responses = list(responses)
-    users = users_of(responses)
-    rows: list[dict] = []
-    for response in responses:
-        rows.extend(_records_of(response, users))
-    for number, row in enumerate(rows, start=1):
-        row["record"] = number
-    return rows
+def pieces_of(responses: Iterable[Any]) -> list[Piece]:
+    """Response dicts as received from the API -> pieces (one JSON text per response)."""
+    return [Piece(json.dumps(r, ensure_ascii=False)) for r in responses]
 
 
-def frame(responses: Iterable[Any]) -> pd.DataFrame:
-    """`flatten` as a DataFrame with every column present (all text, is_retweet boolean)."""
-    rows = flatten(responses)
-    out = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
-    out["record"] = out["record"].astype("int64")
-    out["is_retweet"] = out["is_retweet"].astype(bool)
-    for column in RECORD_COLUMNS:
-        if column not in ("record", "is_retweet"):
-            out[column] = out[column].astype(object)
-    return out
-
-
-def _records_of(response: Any, users: dict[str, dict]) -> list[dict]:
-    if isinstance(response, Unparsed):
-        return [_problem(response.text, f"line {response.line}: not JSON ({response.reason})")]
-    if not isinstance(response, dict):
-        return [_problem(_dump(response), f"not an API response object (a JSON {_kind(response)})")]
-    if _is_bare_item(response):
-        return [] if is_user(response) else [record_of(response, users)]
-    data = response.get("data")
-    if data is None:
-        return []
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list):
-        return [_problem(_dump(data), f"`data` is a JSON {_kind(data)}, not an object or a list")]
-    out = []
-    for item in data:
-        if not isinstance(item, dict):
-            out.append(_problem(_dump(item), f"a `data` element is a JSON {_kind(item)}, not an object"))
-        elif not is_user(item):
-            out.append(record_of(item, users))
-    return out
-
-
-def record_of(item: dict, users: dict[str, dict]) -> dict:
-    return dm_record(item, users) if is_dm_event(item) else tweet_record(item, users)
-
-
-def tweet_record(tweet: dict, users: dict[str, dict]) -> dict:
-    """A tweet: author from includes.users (or an embedded `author`), parent from replied_to."""
-    author = _text(tweet.get("author_id"))
-    user = users.get(author or "") or _embedded_author(tweet) or {}
-    refs = tweet.get("referenced_tweets")
-    problem = None
-    if refs is None:
-        refs = []
-    elif not isinstance(refs, list) or not all(isinstance(r, dict) for r in refs):
-        problem, refs = "referenced_tweets is not a list of objects", []
-    replied = next((r.get("id") for r in refs if r.get("type") == "replied_to"), None)
-    return _row(
-        kind="tweet",
-        message_id=_text(tweet.get("id")),
-        author_ref=author,
-        user=user,
-        created_at=tweet.get("created_at"),
-        text=tweet.get("text"),
-        in_reply_to_id=_text(replied),
-        is_retweet=any(r.get("type") == "retweeted" for r in refs),
-        problem=problem,
-        raw=tweet,
-    )
-
-
-def dm_record(event: dict, users: dict[str, dict]) -> dict:
-    """A DM event; its parent (the previous event of its conversation) is linked after saving."""
-    sender = _text(event.get("sender_id"))
-    return _row(
-        kind="dm",
-        message_id=_text(event.get("id")),
-        author_ref=sender,
-        user=users.get(sender or "", {}),
-        created_at=event.get("created_at"),
-        text=event.get("text"),
-        dm_conversation_id=_text(event.get("dm_conversation_id")),
-        event_type=_text(event.get("event_type")),
-        raw=event,
-    )
-
-
-def _row(kind: str, message_id, author_ref, user: dict, created_at, text, raw: dict,
-         in_reply_to_id=None, dm_conversation_id=None, event_type=None, is_retweet=False,
-         problem=None) -> dict:
-    if text is not None and not isinstance(text, str):
-        problem = problem or "text is not a string"
-        text = None
-    if created_at is not None and not isinstance(created_at, str):
-        problem = problem or "created_at is not a string"
-        created_at = None
-    username = user.get("username")
-    return {
-        "record": 0,
-        "kind": kind,
-        "message_id": message_id,
-        "author_ref": author_ref,
-        "author_username": username if isinstance(username, str) else None,
-        "author_followers": _text(followers_of(user)),
-        "created_at": created_at,
-        "text": text,
-        "in_reply_to_id": in_reply_to_id,
-        "dm_conversation_id": dm_conversation_id,
-        "event_type": event_type,
-        "is_retweet": bool(is_retweet),
-        "problem": problem,
-        "raw": _dump(raw),
-    }
-
-
-def _problem(raw: str, reason: str) -> dict:
-    row = dict.fromkeys(RECORD_COLUMNS)
-    row.update(record=0, kind="unknown", is_retweet=False, problem=reason, raw=raw)
-    return row
-
-
-def users_of(responses: Iterable[Any]) -> dict[str, dict]:
-    """User id -> user object, from includes.users, user lookups in `data` and embedded authors."""
-    users: dict[str, dict] = {}
-
-    def add(user: Any) -> None:
-        if isinstance(user, dict) and _text(user.get("id")):
-            users.setdefault(_text(user["id"]), user)
-
-    for response in responses:
-        if not isinstance(response, dict):
-            continue
-        if _is_bare_item(response):
-            add(response if is_user(response) else _embedded_author(response))
-            continue
-        includes = response.get("includes")
-        if isinstance(includes, dict) and isinstance(includes.get("users"), list):
-            for user in includes["users"]:
-                add(user)
-        data = response.get("data")
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and is_user(item):
-                add(item)
-    return users
-
-
-def brand_identity(users: dict[str, dict], handle: str, known_id: str | None = None
-                   ) -> tuple[str, str | None]:
-    """The brand's handle as X spells it and its user id, from the users seen (else as given)."""
-    for user_id, user in users.items():
-        name = user.get("username")
-        if isinstance(name, str) and name.lower() == handle.lower():
-            return name, user_id
-    if known_id and known_id in users and isinstance(users[known_id].get("username"), str):
-        return users[known_id]["username"], known_id
-    return handle, known_id
-
-
-def followers_of(user: dict) -> Any:
-    metrics = user.get("public_metrics") if isinstance(user, dict) else None
-    if isinstance(metrics, dict):
-        value = metrics.get("followers_count")
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return None
+def pieces_frame(files: list[list[Piece]]) -> pd.DataFrame:
+    """The pieces of several files (or API streams) as one frame; file_no counts from 1."""
+    rows = [(file_no, number, p.line, p.body, p.problem)
+            for file_no, pieces in enumerate(files, start=1)
+            for number, p in enumerate(pieces, start=1)]
+    frame = pd.DataFrame(rows, columns=list(PIECE_COLUMNS))
+    return frame.astype({"file_no": "int64", "piece": "int64", "line": "Int64",
+                         "body": object, "problem": object})
 
 
 def is_user(obj: dict) -> bool:
@@ -273,30 +111,14 @@ def partial_errors(responses: Iterable[Any]) -> int:
                if isinstance(r, dict) and isinstance(r.get("errors"), list) and "data" in r)
 
 
-def _embedded_author(tweet: dict) -> dict | None:
-    author = tweet.get("author")
-    return author if isinstance(author, dict) else None
-
-
 def _is_bare_item(obj: dict) -> bool:
     return not any(k in obj for k in RESPONSE_KEYS) and "id" in obj
 
 
 def _text(value: Any) -> str | None:
-    """Ids as text: strings stay, integers are written out, anything else is kept recognisably."""
-    if value is None:
-        return None
+    """Ids as text: strings stay, integers are written out, anything else is not an id."""
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return _dump(value)
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _kind(value: Any) -> str:
-    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null",
-            int: "number", float: "number"}.get(type(value), type(value).__name__)
+    return None

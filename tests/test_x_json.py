@@ -120,7 +120,7 @@ def test_malformed_objects_are_quarantined_with_reasons(cli, db, tmp_path, read_
     assert code == 0, err
     assert "read 11 · loaded 2 · duplicates 0 · rejected 9" in out
     assert read_db(db, "select line, reason from rejected order by line") == [
-        (3, "line 2: not JSON (Expecting property name enclosed in double quotes)"),
+        (3, "line 2: not JSON (Expecting property name enclosed in double quotes at column 2)"),
         (4, "missing author_id"),
         (5, "id is not a number"),
         (6, "created_at is not a timestamp"),
@@ -146,9 +146,10 @@ def test_loading_the_same_file_twice_changes_nothing(cli, db):
 
 @pytest.mark.parametrize("content, message", [
     (b"tweet_id,author_id\n1,2\n", "not JSON or NDJSON"),
+    ((FIXTURES / "tweets_1.json").read_bytes()[:-200], "not JSON or NDJSON"),   # truncated
     (b"", "the file is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data, not JSON"),
-    (b'"just a string"', "a JSON str, not X API responses"),
+    (b'"just a string"', "a JSON string, not X API responses"),
     (b'{"data": "caf\xe9"}', "not UTF-8 text"),
 ])
 def test_an_unusable_file_fails_with_one_line_and_leaves_the_database_untouched(

@@ -1,11 +1,15 @@
 """Source: X API v2 responses saved as files (exports, archives, `carepulse pull --save-responses`).
 
-fetch only: read a file as received and hand over its response objects in order. Accepted:
-one response object (`{"data": ..., "includes": ..., "meta": ...}`), a JSON list of them, or
-NDJSON (one response per line, as twarc2 and `--save-responses` write); `.gz` files are read
-through gzip; UTF-8 (with or without BOM) or UTF-16 with a BOM. An NDJSON line that is not JSON becomes an `Unparsed` piece (quarantined as one
-rejected record); a file with no JSON at all, or that cannot be read, fails the whole load with one
-sentence before the database is touched.
+fetch only: read a file as received and hand over its responses as JSON texts (`Piece`s), in
+order. Accepted: one response object (`{"data": ..., "includes": ..., "meta": ...}`), a JSON list
+of them, or NDJSON (one response per line, as twarc2 and `--save-responses` write); `.gz` files
+are read through gzip; UTF-8 (with or without BOM) or UTF-16 with a BOM. The JSON is parsed by
+DuckDB, set-based (sql/etl/x_documents.sql), not here.
+
+An NDJSON line that is not JSON becomes a piece with a problem (one rejected record). A file that
+cannot be read or is not JSON at all (not one document, and fewer than half of its lines parse:
+say a truncated pretty-printed export) fails the whole load with one sentence before the
+database is touched.
 """
 from __future__ import annotations
 
@@ -13,17 +17,20 @@ import gzip
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+import duckdb
+import pandas as pd
+
+import sql
 from etl.errors import EtlError
-from etl.x_transform import Unparsed
+from etl.x_transform import Piece
 
 
 @dataclass
 class JsonFile:
     path: Path
-    responses: list[Any] = field(default_factory=list)   # JSON values and Unparsed lines, in order
-    layout: str = "json"                                   # 'json', 'json-list' or 'ndjson'
+    pieces: list[Piece] = field(default_factory=list)
+    layout: str = "json"                     # 'json' (one document) or 'ndjson'
 
 
 def read(path: str | Path) -> JsonFile:
@@ -31,16 +38,51 @@ def read(path: str | Path) -> JsonFile:
     text = _text_of(path)
     if not text.strip():
         raise EtlError(f"{path}: the file is empty (no JSON)")
+    [(valid, kind)] = _check([text])
+    if valid:
+        if kind not in ("OBJECT", "ARRAY"):
+            raise EtlError(f"{path}: a JSON {_KINDS.get(kind, 'number')}, not X API responses "
+                           "(expected an object, a list of objects or NDJSON)")
+        return JsonFile(path, [Piece(text)], "json")
+    return _read_ndjson(path, text)
+
+
+def _read_ndjson(path: Path, text: str) -> JsonFile:
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    checks = _check([line for _, line in numbered])
+    good = sum(valid for valid, _ in checks)
+    if good == 0 or good * 2 < len(numbered):
+        raise EtlError(f"{path}: not JSON or NDJSON ({_reason(text)})")
+    pieces = [Piece(line, number) if valid
+              else Piece(line[:100_000], number, f"not JSON ({_reason(line, one_line=True)})")
+              for (number, line), (valid, _) in zip(numbered, checks)]
+    return JsonFile(path, pieces, "ndjson")
+
+
+def _check(texts: list[str]) -> list[tuple[bool, str | None]]:
+    """(valid, JSON type) per text, parsed by DuckDB on a private in-memory connection."""
+    con = duckdb.connect()
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError:
-        return _read_ndjson(path, text)
-    if isinstance(document, list):
-        return JsonFile(path, document, "json-list")
-    if isinstance(document, dict):
-        return JsonFile(path, [document], "json")
-    raise EtlError(f"{path}: a JSON {type(document).__name__}, not X API responses "
-                   "(expected an object, a list of objects or NDJSON)")
+        con.register("x_texts_frame", pd.DataFrame({"number": range(len(texts)), "body": texts}))
+        rows = sql.query(con, "etl/x_json_check")
+    finally:
+        con.close()
+    return [(bool(v), k) for v, k in zip(rows["valid"], rows["kind"])]
+
+
+_KINDS = {"VARCHAR": "string", "BOOLEAN": "boolean", "NULL": "null"}
+
+
+def _reason(text: str, one_line: bool = False) -> str:
+    """Python's description of the first syntax error (only computed for text that failed)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"column {exc.colno}" if one_line else f"line {exc.lineno} column {exc.colno}"
+        return f"{exc.msg} at {where}"
+    except RecursionError:
+        return "nested too deeply"
+    return "invalid JSON"
 
 
 def _text_of(path: Path) -> str:
@@ -68,21 +110,3 @@ def _text_of(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EtlError(f"{path}: not UTF-8 text, so not JSON (byte {exc.start})") from exc
-
-
-def _read_ndjson(path: Path, text: str) -> JsonFile:
-    responses: list[Any] = []
-    parsed = 0
-    first_error = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            responses.append(json.loads(line))
-            parsed += 1
-        except json.JSONDecodeError as exc:
-            first_error = first_error or f"line {number}: {exc.msg}"
-            responses.append(Unparsed(number, line[:100_000], exc.msg))
-    if parsed == 0:
-        raise EtlError(f"{path}: not JSON or NDJSON ({first_error})")
-    return JsonFile(path, responses, "ndjson")

@@ -1,61 +1,95 @@
--- normalize_x.sql: one row per X API record (a tweet or a DM event, flattened into raw_x_frame
--- by etl/x_transform.py), mapped to the canonical message shape from the brand's point of view.
--- direction: 'outbound' when the author is the brand account (its user id, or its handle),
+-- normalize_x.sql: one row per record of one file (or API stream) of x_items (see
+-- x_documents.sql), mapped to the canonical message shape from the brand's point of view.
+-- A record is a tweet or DM event in a response's `data` (or a bare tweet object, as twarc2
+-- writes them), or a piece that cannot be one (not JSON, not an object); user objects in `data`
+-- (a user lookup) only feed x_users and are not records. Records are numbered in file order.
+-- direction: 'outbound' when the author is the brand account (x_brand: its user id or handle),
 --   else 'inbound'. author_id: the brand's handle for brand messages (as in twcs), the X user id
 --   for everyone else. brand: the brand whose data this is. channel: 'dm' for DM events.
 -- in_reply_to_id: a tweet's `replied_to` reference; DM events are linked to the previous event
 --   of their conversation after saving (link_x_dm_events.sql), as that may be an earlier load.
+-- author_followers: public_metrics.followers_count of the author (expansion author_id/sender_id).
 -- Retweets and DM events that are not messages (ParticipantsJoin/Leave) are not care messages:
 --   they are quarantined in `rejected` with their reason, so every record read is accounted for.
--- A record that cannot be mapped keeps its raw JSON and gets a reject_reason.
--- params: $brand (handle as X spells it), $brand_user_id (text, null when unknown), $source,
---   $now (timestamptz: later timestamps are 'in the future')
+-- params: $file_no, $source, $now (timestamptz: later timestamps are 'in the future')
 create or replace temp table staged as
 
 with
 
-raw as (
+records as (
     select
-        record::bigint as record,
-        kind::varchar as kind,
-        trim(message_id::varchar) as message_id,
-        trim(author_ref::varchar) as author_ref,
-        author_username::varchar as author_username,
-        author_followers::varchar as author_followers,
-        created_at::varchar as created_at,
-        text::varchar as text,
-        nullif(trim(in_reply_to_id::varchar), '') as in_reply_to_id,
-        nullif(trim(dm_conversation_id::varchar), '') as dm_conversation_id,
-        event_type::varchar as event_type,
-        is_retweet::boolean as is_retweet,
-        problem::varchar as problem,
-        raw::varchar as raw
-    from raw_x_frame
+        row_number() over (order by piece, element, position) as record,
+        *
+    from x_items
+    where file_no = $file_no::bigint
+      and not coalesce(is_user, false)      -- user objects (a user lookup) are not records
 ),
 
-cleaned as (
+fields as materialized (
     select
-        *,
-        try_cast(created_at as timestamptz) as created_ts,
-        try_cast(author_followers as bigint) as followers,
-        replace(text, chr(0), '') as clean_text,
-        coalesce(author_ref = $brand_user_id::varchar, false)
-            or coalesce(lower(author_username) = lower($brand::varchar), false) as by_brand
-    from raw
+        record,
+        is_dm,
+        raw,
+        case
+            when problem is not null then problem
+            when json_type(text) not in ('VARCHAR', 'NULL') then 'text is not a string'
+            when json_type(created_at) not in ('VARCHAR', 'NULL') then 'created_at is not a string'
+            when not is_dm and json_type(referenced_tweets) not in ('ARRAY', 'NULL')
+                then 'referenced_tweets is not a list of objects'
+            when not is_dm and list_bool_or(list_transform(
+                    json_extract(referenced_tweets, '$[*]'), lambda r: json_type(r) <> 'OBJECT'))
+                then 'referenced_tweets is not a list of objects'
+        end as problem,
+        trim(id) as message_id,
+        trim(case when is_dm then sender_id else author_id end) as author_ref,
+        author as embedded_author,
+        created_at ->> '$' as created_at,
+        case when json_type(text) = 'VARCHAR' then text ->> '$' end as text,
+        case when not is_dm and json_type(referenced_tweets) = 'ARRAY' then list_filter(
+            json_extract(referenced_tweets, '$[*]'),
+            lambda r: json_type(r) = 'OBJECT' and r ->> 'type' = 'replied_to')[1] ->> 'id'
+        end as in_reply_to_id,
+        not is_dm and json_type(referenced_tweets) = 'ARRAY' and coalesce(len(list_filter(
+            json_extract(referenced_tweets, '$[*]'),
+            lambda r: json_type(r) = 'OBJECT' and r ->> 'type' = 'retweeted')) > 0, false)
+            as is_retweet,
+        case when is_dm then nullif(trim(dm_conversation_id), '') end as dm_conversation_id,
+        case when is_dm then event_type end as event_type
+    from records
+),
+
+authored as materialized (
+    select
+        fields.*,
+        coalesce(x_users.username, embedded_author ->> 'username') as author_username,
+        coalesce(
+            x_users.followers,
+            case when json_type(embedded_author, '$.public_metrics.followers_count')
+                    in ('UBIGINT', 'BIGINT')
+                then (embedded_author ->> '$.public_metrics.followers_count')::bigint end
+        ) as author_followers,
+        try_cast(fields.created_at as timestamptz) as created_ts,
+        x_brand.handle as brand_handle,
+        x_brand.user_id as brand_user_id
+    from fields
+    cross join x_brand
+    left join x_users on x_users.user_id = fields.author_ref
 ),
 
 checked as (
     select
         *,
+        coalesce(author_ref = brand_user_id, false)
+            or coalesce(lower(author_username) = lower(brand_handle), false) as by_brand,
         case
             when problem is not null then problem
             when coalesce(message_id, '') = '' then 'missing id'
             when not regexp_full_match(message_id, '[0-9]+') then 'id is not a number'
-            when coalesce(author_ref, '') = '' and kind = 'dm' then 'missing sender_id'
+            when coalesce(author_ref, '') = '' and is_dm then 'missing sender_id'
             when coalesce(author_ref, '') = '' then 'missing author_id'
-            when kind = 'dm' and coalesce(event_type, 'MessageCreate') <> 'MessageCreate'
+            when is_dm and coalesce(event_type, 'MessageCreate') <> 'MessageCreate'
                 then 'DM event of type ' || event_type || ' is not a message'
-            when kind = 'dm' and dm_conversation_id is null then 'missing dm_conversation_id'
+            when is_dm and dm_conversation_id is null then 'missing dm_conversation_id'
             when created_at is null then 'missing created_at'
             when created_ts is null then 'created_at is not a timestamp'
             when created_ts > $now + interval 1 day then 'created_at is in the future'
@@ -64,20 +98,20 @@ checked as (
                 then 'replied_to id is not a number'
             when is_retweet then 'retweet: not a care message (kept out of messages)'
         end as reject_reason
-    from cleaned
+    from authored
 ),
 
 final as (
     select
         record,
         message_id,
-        $brand::varchar as brand,
-        case when kind = 'dm' then 'dm' else 'public' end as channel,
+        brand_handle as brand,
+        case when is_dm then 'dm' else 'public' end as channel,
         case when by_brand then 'outbound' else 'inbound' end as direction,
-        case when by_brand then $brand::varchar else author_ref end as author_id,
-        followers as author_followers,
+        case when by_brand then brand_handle else author_ref end as author_id,
+        author_followers,
         created_ts as created_at,
-        clean_text as text,
+        replace(text, chr(0), '') as text,
         in_reply_to_id,
         null::varchar as response_ids,
         dm_conversation_id,
