@@ -55,12 +55,16 @@ signed as (
     select
         message_id,
         words,
+        -- names in Latin letters (with accents); a Unicode letter class (\pL) makes RE2 ~60x
+        -- slower on this end-anchored pattern
         regexp_replace(
             regexp_extract(
                 tail,
-                '(\^\s?\pL{1,20}|(?:^|[^\pL\pN])[*/~\x{2013}\x{2014}-]\s?\p{Lu}\pL{0,19})$',
+                '(\^\s?[A-Za-z\x{C0}-\x{24F}]{1,20}'
+                || '|(?:^|[^A-Za-z\x{C0}-\x{24F}0-9])[*/~\x{2013}\x{2014}-]\s?'
+                || '[A-Z\x{C0}-\x{DE}][A-Za-z\x{C0}-\x{24F}]{0,19})$',
                 1),
-            '^[^\pL]+', '') as signature
+            '^[^A-Za-z\x{C0}-\x{24F}]+', '') as signature
     from prepared
 ),
 

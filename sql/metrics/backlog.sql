@@ -30,49 +30,57 @@ limits as (
     from data_end
 ),
 
-hours as (
+grid_start as (
     -- each brand from the hour of its first conversation (or $start) to the end of the data
-    select brands.brand, unnest(generate_series(
-        greatest(brands.first_hour, limits.first_hour), limits.last_at, interval 1 hour
-    )) as hour_at
-    from (
-        select brand, date_trunc('hour', min(started_at)) as first_hour
-        from scoped
-        group by brand
-    ) as brands
+    select scoped.brand, greatest(date_trunc('hour', min(scoped.started_at)),
+                                  any_value(limits.first_hour)) as first_hour
+    from scoped
+    cross join limits
+    group by scoped.brand
+),
+
+hours as (
+    select grid_start.brand, unnest(generate_series(
+        grid_start.first_hour, limits.last_at, interval 1 hour)) as hour_at
+    from grid_start
     cross join limits
 ),
 
 waiting as (
-    -- every hour mark a conversation waits through, younger than the stale age
-    select brand, started_at, hour_at
+    -- every hour mark a conversation waits through, younger than the stale age; hour marks as
+    -- whole hours since 1970 (integer ranges unnest far faster than timestamp series)
+    select
+        brand,
+        started_us,
+        unnest(range(
+            -- the first hour mark at or after the start, and not before the grid
+            greatest((started_us + 3599999999) // 3600000000, first_mark),
+            -- the last one before the answer, before turning stale, at most the end of the data
+            least(response_us - 1, started_us + max_age_us - 1, last_us) // 3600000000 + 1
+        )) as mark
     from (
         select
             scoped.brand,
-            scoped.started_at,
-            unnest(generate_series(
-                date_trunc('hour', scoped.started_at),
-                least(scoped.first_response_at - interval 1 microsecond,
-                      scoped.started_at + limits.max_age - interval 1 microsecond,
-                      limits.last_at),
-                interval 1 hour)) as hour_at
+            epoch_us(scoped.started_at) as started_us,
+            coalesce(epoch_us(scoped.first_response_at), 9223372036854775807) as response_us,
+            epoch_us(limits.last_at) as last_us,
+            epoch_us(limits.first_hour) // 3600000000 as first_mark,
+            epoch_us(limits.max_age) as max_age_us
         from scoped
         cross join limits
         where scoped.started_at <= limits.last_at
     )
-    where hour_at >= started_at
-      and hour_at >= (select first_hour from limits)
 ),
 
 waiting_figures as (
     select
         brand,
-        hour_at,
+        to_timestamp(mark * 3600) as hour_at,
         count(*) as waiting,
-        max(epoch(hour_at - started_at)) / 60.0 as oldest_age_minutes,
-        median(epoch(hour_at - started_at)) / 60.0 as median_age_minutes
+        max(mark * 3600000000 - started_us) / 60e6 as oldest_age_minutes,
+        median(mark * 3600000000 - started_us) / 60e6 as median_age_minutes
     from waiting
-    group by brand, hour_at
+    group by brand, mark
 ),
 
 stale_steps as (
@@ -90,13 +98,17 @@ stale_steps as (
     where first_response_at > started_at + limits.max_age
 ),
 
-stale_running as (
+stale_by_hour as (
+    -- each step counts from the first hour mark at or after it (earlier ones at the grid start)
     select
-        brand,
-        step_at,
-        sum(sum(step)) over (partition by brand order by step_at) as stale
+        stale_steps.brand,
+        greatest(date_trunc('hour', stale_steps.step_at - interval 1 microsecond)
+                     + interval 1 hour,
+                 grid_start.first_hour) as hour_at,
+        sum(stale_steps.step) as step
     from stale_steps
-    group by brand, step_at
+    join grid_start using (brand)
+    group by all
 ),
 
 flows as (
@@ -125,14 +137,15 @@ final as (
         coalesce(waiting_figures.waiting, 0) as waiting,
         waiting_figures.oldest_age_minutes,
         waiting_figures.median_age_minutes,
-        coalesce(stale_running.stale, 0)::bigint as stale,
+        sum(coalesce(stale_by_hour.step, 0)) over (
+            partition by hours.brand order by hours.hour_at rows unbounded preceding
+        )::bigint as stale,
         coalesce(flow_figures.arrived, 0)::bigint as arrived,
         coalesce(flow_figures.first_responses, 0)::bigint as first_responses
     from hours
     left join waiting_figures using (brand, hour_at)
     left join flow_figures using (brand, hour_at)
-    asof left join stale_running
-      on stale_running.brand = hours.brand and stale_running.step_at <= hours.hour_at
+    left join stale_by_hour using (brand, hour_at)
 )
 
 select * from final

@@ -1,4 +1,4 @@
--- metric: response-trend: conversations, FRT median/p90, share within target per brand and day/week
+-- metric: response-trend: conversations, FRT median/p90, share within target per brand and period
 -- response_trend.sql: one row per brand and UTC period ($grain 'day' or 'week', weeks start on
 -- Monday) from the first to the last period with conversations in scope; periods without
 -- conversations are kept with 0 (a gap in the chart is a quiet day, not missing data).
