@@ -12,6 +12,7 @@ repeated (where it helps). Ratios are against the physical floor: DuckDB reading
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -62,9 +63,15 @@ def perturbed_corpus(texts: list[str], rows: int, seed: int = 7) -> list[str]:
 
 
 def timed(fn, *args, **kwargs):
-    start = time.perf_counter()
+    """(result, wall seconds, CPU seconds of this process: all DuckDB threads together)."""
+    cpu0, start = _cpu(), time.perf_counter()
     result = fn(*args, **kwargs)
-    return result, time.perf_counter() - start
+    return result, time.perf_counter() - start, _cpu() - cpu0
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system
 
 
 def floor_seconds(con, texts: list[str]) -> float:
@@ -72,7 +79,7 @@ def floor_seconds(con, texts: list[str]) -> float:
     frame = pd.DataFrame({"text": pd.Series(texts, dtype=object)})
     con.register("floor_df", frame)
     try:
-        _, seconds = timed(lambda: con.execute("select sum(strlen(text)) from floor_df").fetchall())
+        _, seconds, _ = timed(lambda: con.execute("select sum(strlen(text)) from floor_df").fetchall())
     finally:
         con.unregister("floor_df")
     return seconds
@@ -100,17 +107,16 @@ def accuracy_report(frame: pd.DataFrame) -> dict[str, dict]:
     texts, truth = frame.text.tolist(), frame.truth.to_numpy()
     con = duckdb.connect()
     sentiment.load_lexicon(con)
-    ref, ref_s = timed(sentiment.reference_scores, texts)
-    plain, plain_s = timed(sentiment.score_texts, texts, con, care=False)
-    care, care_s = timed(sentiment.score_texts, texts, con, care=True)
-    floor = floor_seconds(con, texts)
+    ref, ref_s, _ = timed(sentiment.reference_scores, texts)
+    plain, plain_s, _ = timed(sentiment.score_texts, texts, con, care=False)
+    care, care_s, _ = timed(sentiment.score_texts, texts, con, care=True)
     con.close()
     rows = {
         "reference (plain VADER)": (ref.label, ref_s),
         "fast path, VADER rules only": (plain.label, plain_s),
         "fast path, care tuned": (care.label, care_s),
     }
-    print(f"\nAccuracy on {AIRLINE.name}: {len(frame):,} tweets, human labels "
+    print(f"Accuracy on {AIRLINE.name}: {len(frame):,} tweets, human labels "
           + ", ".join(f"{c} {int((truth == c).sum()):,}" for c in sentiment.LABELS))
     print(f"{'':30} {'macro-recall':>12} {'negative':>9} {'neutral':>8} {'positive':>9} "
           f"{'accuracy':>9} {'texts/s':>10}")
@@ -123,40 +129,47 @@ def accuracy_report(frame: pd.DataFrame) -> dict[str, dict]:
     agree = (plain.label.to_numpy() == ref.label.to_numpy()).mean()
     same = (np.abs(plain.score.to_numpy() - ref.score.to_numpy()) < 1e-3).mean()
     print(f"VADER rules only vs reference: same label {agree:.2%}, same score (+-0.001) {same:.2%}")
-    print(f"(airline file: floor {len(texts) / floor:,.0f} texts/s; times include DuckDB setup "
-          "per call and are dominated by fixed costs at this size)")
     return report
 
 
-def throughput_report(texts: list[str], rows: int, reference_sample: int) -> None:
-    print(f"\nThroughput, {rows:,} texts, DuckDB threads = "
-          f"{duckdb.connect().execute('select current_setting(' + repr('threads') + ')').fetchall()[0][0]}")
+def throughput_report(texts: list[str], rows: int, reference_sample: int, threads: int) -> None:
+    print(f"\nThroughput on {rows:,} texts, DuckDB threads = {threads}, host load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("wall = elapsed seconds; cpu = CPU seconds of this process (all threads); "
+          f"cpu-rate = texts per CPU second x {threads}, the rate on {threads} idle cores")
     corpora = {
         "perturbed (all distinct)": perturbed_corpus(texts, rows),
-        "repeated (~%d copies of each)" % max(1, rows // len(texts)): (
+        "repeated (~%d copies each)" % max(1, rows // len(texts)): (
             texts * (rows // len(texts) + 1))[:rows],
     }
-    print(f"{'corpus':32} {'path':28} {'seconds':>8} {'texts/s':>11} {'x floor':>8}")
+    print(f"{'corpus':28} {'path':26} {'wall s':>7} {'cpu s':>7} {'texts/s':>10} "
+          f"{'cpu-rate':>10} {'x floor':>8}")
+
+    def line(corpus, path, n, wall, cpu, floor):
+        print(f"{corpus:28} {path:26} {wall:7.2f} {cpu:7.2f} {n / wall:10,.0f} "
+              f"{threads * n / cpu:10,.0f} {wall / floor:8.0f}")
+
     for name, corpus in corpora.items():
-        distinct = len(set(corpus))
-        con = duckdb.connect()
+        con = duckdb.connect(config={"threads": threads})
         sentiment.load_lexicon(con)
         floor = floor_seconds(con, corpus)
         sample = corpus[:reference_sample]
-        _, ref_s = timed(sentiment.reference_scores, sample)
-        ref_rate = len(sample) / ref_s
-        print(f"{name:32} {'reference (%d-text sample)' % len(sample):28} "
-              f"{rows / ref_rate:8.1f} {ref_rate:11,.0f} {(rows / ref_rate) / floor:8.0f}")
-        _, fast_s = timed(sentiment.score_texts, corpus, con, care=True)
-        print(f"{'':32} {'score_texts (care)':28} {fast_s:8.2f} {rows / fast_s:11,.0f} "
-              f"{fast_s / floor:8.0f}")
+        _, ref_wall, ref_cpu = timed(sentiment.reference_scores, sample)
+        scale = rows / len(sample)
+        line(name, "reference (from sample)", rows, ref_wall * scale, ref_cpu * scale * threads,
+             floor)
+        _, wall, cpu = timed(sentiment.score_texts, corpus, con, care=True)
+        line("", "score_texts (care)", rows, wall, cpu, floor)
         messages_table(con, corpus)
         inbound = con.execute(
             "select count(*) from messages where direction = 'inbound'").fetchall()[0][0]
-        scored, msg_s = timed(sentiment.score_messages, con)
+        scored, wall, cpu = timed(sentiment.score_messages, con)
         assert scored == inbound, (scored, inbound)
-        print(f"{'':32} {'score_messages (care)':28} {msg_s:8.2f} {inbound / msg_s:11,.0f} "
-              f"{msg_s / floor:8.0f}   {inbound:,} inbound rows, {distinct:,} distinct texts")
+        line("", "score_messages (care)", inbound, wall, cpu, floor)
+        distinct = con.execute("select count(distinct text) from messages "
+                               "where direction = 'inbound'").fetchall()[0][0]
+        print(f"{'':28} ({inbound:,} inbound rows, {distinct:,} distinct texts; floor: DuckDB "
+              f"summing the text lengths, {floor:.2f} s)")
         con.close()
 
 
@@ -165,19 +178,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_500_000, help="synthetic corpus size")
     parser.add_argument("--reference-sample", type=int, default=30_000,
                         help="texts the (slow) reference scores to estimate its rate")
+    parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (2 cores)")
     parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args(argv)
     if not AIRLINE.exists():
         print(f"{AIRLINE} not found (real sample data lives beside the project)", file=sys.stderr)
         return 2
-    frame = load_airline()
-    report = accuracy_report(frame)
+    report = accuracy_report(load_airline())
     ref = report["reference (plain VADER)"]["macro"]
     for name in ("fast path, VADER rules only", "fast path, care tuned"):
         if report[name]["macro"] < ref:
             print(f"WARNING: {name} macro-recall below the reference's", file=sys.stderr)
     if not args.skip_throughput:
-        throughput_report(frame.text.tolist(), args.rows, args.reference_sample)
+        throughput_report(load_airline().text.tolist(), args.rows, args.reference_sample,
+                          args.threads)
     return 0
 
 
