@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -14,6 +15,7 @@ from etl.api import EtlError  # noqa: E402
 
 
 def main() -> None:
+    started = time.perf_counter()
     st.set_page_config(page_title="CarePulse", page_icon="📈", layout="wide")
     auth.gate()  # optional sign-in (dashboard/auth.py): nothing below runs before it
     urlstate.begin_run()
@@ -28,6 +30,8 @@ def main() -> None:
     with routes.routing():
         nav.run()
     urlstate.end_run()
+    if routes.RENDER_LOG is not None:                 # dashboard/timing.py
+        routes.RENDER_LOG.append(time.perf_counter() - started)
 
 
 if __name__ == "__main__":   # Streamlit runs this file as __main__; importing it runs nothing

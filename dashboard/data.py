@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 
 import pandas as pd
 import streamlit as st
@@ -54,14 +55,21 @@ def run(name: str, **params) -> pd.DataFrame:
     return _cached(name, _freeze({k: v for k, v in params.items() if k in used}), version())
 
 
+# When a list, every query that misses the cache appends (name, seconds): dashboard/timing.py.
+QUERY_LOG: list | None = None
+
+
 @st.cache_data(max_entries=1000, show_spinner=False)
 def _cached(name: str, frozen: str, data_version: str) -> pd.DataFrame:
     params = _thaw(frozen)
+    started = time.perf_counter()
     cursor = _connection(db_file(), data_version).cursor()
     try:
         return sql.query(cursor, name, params)
     finally:
         cursor.close()
+        if QUERY_LOG is not None:
+            QUERY_LOG.append((name, time.perf_counter() - started))
 
 
 def _freeze(params: dict) -> str:

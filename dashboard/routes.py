@@ -31,6 +31,7 @@ PAGES = (
 )
 
 _built: dict[str, st.Page] = {}
+RENDER_LOG: list | None = None   # when a list, the router appends each run's seconds (timing.py)
 _local = threading.local()       # each session's script run has its own thread
 
 

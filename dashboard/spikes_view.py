@@ -71,8 +71,9 @@ def section(f: Filters) -> None:
     hourly = _hourly(brand, params["start"], params["end"], version)
     mine = spikes[spikes["brand"] == brand].reset_index(drop=True)
     ui.chart(volume_chart(hourly, mine, brand), _chart_data(hourly, mine), "reputation_spikes")
-    st.caption(f"{len(spikes)} spikes for these brands in this period "
-               f"({int((spikes['label'] == 'surprise').sum())} surprises). A burst is one hour "
+    surprises = int((spikes["label"] == "surprise").sum())
+    st.caption(f"{_plural(len(spikes), 'spike')} for these brands in this period, "
+               f"{_plural(surprises, 'surprise')}. A burst is one hour "
                "far above the same hour in recent weeks; a surge is 24 hours above it (a "
                "campaign). Expected: a calendar event overlaps it or its hashtags carry it.")
     if mine.empty:
@@ -130,8 +131,8 @@ def _explanation(spikes: pd.DataFrame, version: str) -> None:
     urlstate.write({"spike": chosen})
     row = spikes.iloc[ids.index(chosen)]
     e = _explain(row, version)
-    badge = "🟠 expected" if e["label"] == "expected" else "🔴 surprise"
-    st.markdown(f"**{badge}**" + (f" — overlaps the {e['event_kind']} **{e['event']}**"
+    badge = ":orange[**expected**]" if e["label"] == "expected" else ":red[**surprise**]"
+    st.markdown(f"Spike: {badge}" + (f" — overlaps the {e['event_kind']} **{e['event']}**"
                                    if e["event"] else " — no calendar event explains it"))
     cols = st.columns(4)
     span = "1 h" if e["scale"] == "burst" else "24 h"
@@ -160,6 +161,10 @@ def _explanation(spikes: pd.DataFrame, version: str) -> None:
             st.markdown(f"- {sample['created_at']:%Y-%m-%d %H:%M} · {sample['channel']}: "
                         f"{_quote(sample['text'])}")
     st.caption(e["summary"])
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _quote(text: str | None) -> str:

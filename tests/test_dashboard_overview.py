@@ -21,12 +21,22 @@ def clear_streamlit_caches():
     st.cache_resource.clear()
 
 
-@pytest.fixture
-def loaded_db(tmp_path, twcs_5000, cli, monkeypatch):
-    db = tmp_path / "dash.duckdb"
-    assert cli("load", "twcs", twcs_5000, "--db", db)[0] == 0
-    monkeypatch.setenv("CAREPULSE_DB", str(db))
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    """The real sample loaded once for this module (the tests only read it)."""
+    from etl.cli import main
+
+    from tests.conftest import TWCS_5000, shared
+
+    db = tmp_path_factory.mktemp("dash_sample") / "dash.duckdb"
+    assert main(["load", "twcs", str(shared(TWCS_5000)), "--db", str(db)]) == 0
     return db
+
+
+@pytest.fixture
+def loaded_db(sample_db, monkeypatch):
+    monkeypatch.setenv("CAREPULSE_DB", str(sample_db))
+    return sample_db
 
 
 def test_overview_shows_headlines_and_chart(loaded_db, read_db):

@@ -83,6 +83,7 @@ def _volume(frame: pd.DataFrame) -> None:
                                          "inbound": "During the event"})
     fig = charts.bars(long, "name", "messages",
                       "Customer messages during each event vs before (count)", color="window",
+                      order=["Same hours before (mean)", "During the event"],
                       x_title="Customer messages", y_title="", horizontal=True,
                       hover={"brand": True, "volume": ":,"},
                       labels={"window": "Window", "name": "Event",

@@ -82,6 +82,7 @@ def _shares(frame: pd.DataFrame) -> None:
     fig = charts.bars(long, "brand", "share",
                       "How public conversations were handled, per brand (% of conversations)",
                       color="handled", percent=True, stack=True, x_title="Brand",
+                      order=list(common.CHANNEL_CLASSES.values()),
                       y_title="Share of public conversations",
                       hover={"count": ":,", "conversations": ":,"},
                       labels={"count": "Conversations in this class",

@@ -94,7 +94,7 @@ def brand_table(summary: pd.DataFrame, f: Filters) -> None:
         columns["reply_latency_median_minutes"] = "Reply latency median (min)"
     table = summary[list(columns)].rename(columns=columns)
     config = {label: st.column_config.NumberColumn(label, format="%.1f")
-              for label in table.columns if "(min" in label}
+              for label in table.columns if label.endswith("min)")}
     for label in table.columns:
         if label.startswith("Within") or label == "Response rate":
             config[label] = st.column_config.NumberColumn(label, format="percent")
@@ -150,6 +150,7 @@ def _weeks(f: Filters):
 
 def channels_weekly_chart(frame: pd.DataFrame, title: str):
     fig = charts.bars(frame, "week", "share", title, color="handled", percent=True, stack=True,
+                      order=list(CHANNEL_CLASSES.values()),
                       y_title="Share of public conversations", x_title="Week (UTC, from Monday)",
                       hover={"conversations": ":,", "of_conversations": ":,"},
                       labels={"of_conversations": "Public conversations that week"})

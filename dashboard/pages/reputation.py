@@ -87,6 +87,7 @@ def _turnaround(f) -> None:
     fig = charts.bars(long, "brand", "share",
                       "Conversations that started negative: the customer's last sentiment after "
                       "the brand's answer (% of them)", color="outcome", percent=True,
+                      order=["Turned positive", "Turned neutral", "Stayed negative"],
                       stack=True, x_title="Brand", y_title="Share of negative starts",
                       hover={"conversations": ":,", "spoke_after": ":,"},
                       labels={"outcome": "Outcome", "spoke_after": "Negative starts answered"})
