@@ -4,7 +4,10 @@ against independent SQL on the same file."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import urllib.parse
+
+import pandas as pd
 
 import pytest
 
@@ -225,3 +228,11 @@ def test_conversation_export_has_every_matching_row(demo):
         "clock": "calendar", "sentiment_cut": conversations.SENTIMENT_CUT, "limit": None})
     assert len(rows) == shown > conversations.SHOWN
     assert "matching" not in rows.columns and rows["first_message"].notna().all()
+    # the bytes the two export buttons send (dashboard/export.py): every row, same columns
+    from dashboard import ui
+
+    csv = pd.read_csv(io.BytesIO(ui.csv_bytes(rows)), encoding="utf-8-sig")
+    assert len(csv) == shown and list(csv.columns) == list(rows.columns)
+    parquet = pd.read_parquet(io.BytesIO(ui.parquet_bytes(rows)))
+    assert len(parquet) == shown
+    assert sorted(parquet["conversation_id"]) == sorted(rows["conversation_id"])
