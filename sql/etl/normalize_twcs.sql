@@ -1,47 +1,62 @@
 -- normalize_twcs.sql: one row per raw twcs record, mapped to the canonical message shape.
--- A record that cannot be mapped keeps its raw fields and gets a reject_reason.
+-- A record that cannot be mapped keeps its raw fields (raw, JSON) and gets a reject_reason;
+-- raw is also kept for the records of ids save_messages must compare (see `contested`), and is
+-- NULL for the others (they load as messages, which keep every field).
 -- params: $source (text), $now (timestamptz: later timestamps are 'in the future')
 create or replace temp table staged as
 
 with
 
-raw as (select * from raw_twcs),
-
 cleaned as (
+    -- Cheap tests first: the costlier rewrites run only on the rare values that need them (a
+    -- '.' in an id, a list that is not plain digits and commas, spaces around a timestamp).
     select
         record,
         -- ids are text; float-formatted copies ('848.0') are undone
-        regexp_replace(trim(tweet_id), '\.0+$', '') as message_id,
-        regexp_full_match(trim(coalesce(tweet_id, '')), '[0-9]+(\.0+)?') as id_ok,
         case
-            when regexp_full_match(trim(author_id), '[0-9]+\.0+')
+            when contains(tweet_id, '.') then regexp_replace(trim(tweet_id), '\.0+$', '')
+            else trim(tweet_id)
+        end as message_id,
+        case
+            when contains(author_id, '.') and regexp_full_match(trim(author_id), '[0-9]+\.0+')
                 then regexp_replace(trim(author_id), '\.0+$', '')
             else trim(author_id)
         end as author_id,
-        case lower(trim(inbound))
-            when 'true' then true when 't' then true when '1' then true when 'yes' then true
-            when 'false' then false when 'f' then false when '0' then false when 'no' then false
+        case
+            when inbound = 'True' then true
+            when inbound = 'False' then false
+            else case lower(trim(inbound))
+                when 'true' then true when 't' then true when '1' then true when 'yes' then true
+                when 'false' then false when 'f' then false when '0' then false when 'no' then false
+            end
         end as inbound,
         coalesce(
+            try_strptime(created_at, '%a %b %d %H:%M:%S %z %Y'),
             try_strptime(trim(created_at), '%a %b %d %H:%M:%S %z %Y'),
             try_cast(trim(created_at) as timestamptz)
         ) as created_at,
-        replace(text, chr(0), '') as text,
-        nullif(array_to_string(list_transform(
-            list_filter(string_split(coalesce(response_tweet_id, ''), ','), lambda x: trim(x) <> ''),
-            lambda x: regexp_replace(trim(x), '\.0+$', '')), ','), '') as response_ids,
-        nullif(regexp_replace(trim(coalesce(in_response_to_tweet_id, '')), '\.0+$', ''), '')
-            as in_reply_to_id,
-        coalesce(nullif(lower(trim(channel)), ''), 'public') as channel,
+        case when contains(text, chr(0)) then replace(text, chr(0), '') else text end as text,
+        case
+            when response_tweet_id is null or response_tweet_id = '' then null
+            -- plain 'id,id,...' (the usual case) is kept as it is
+            when regexp_full_match(response_tweet_id, '[0-9]+(,[0-9]+)*') then response_tweet_id
+            else nullif(array_to_string(list_transform(
+                list_filter(string_split(response_tweet_id, ','), lambda x: trim(x) <> ''),
+                lambda x: regexp_replace(trim(x), '\.0+$', '')), ','), '')
+        end as response_ids,
+        case
+            when contains(in_response_to_tweet_id, '.')
+                then nullif(regexp_replace(trim(in_response_to_tweet_id), '\.0+$', ''), '')
+            else nullif(trim(in_response_to_tweet_id), '')
+        end as in_reply_to_id,
+        case
+            when channel = 'public' or channel = 'dm' then channel
+            else coalesce(nullif(lower(trim(channel)), ''), 'public')
+        end as channel,
         try_cast(try_cast(nullif(trim(author_followers), '') as double) as bigint)
             as author_followers,
-        nullif(trim(brand), '') as brand,
-        to_json({
-            tweet_id: tweet_id, author_id: author_id, inbound: inbound,
-            created_at: created_at, text: text, response_tweet_id: response_tweet_id,
-            in_response_to_tweet_id: in_response_to_tweet_id
-        })::varchar as raw
-    from raw
+        nullif(trim(brand), '') as brand
+    from raw_twcs
 ),
 
 checked as (
@@ -49,7 +64,7 @@ checked as (
         *,
         case
             when coalesce(message_id, '') = '' then 'missing tweet_id'
-            when not id_ok then 'tweet_id is not a number'
+            when not regexp_full_match(message_id, '[0-9]+') then 'tweet_id is not a number'
             when coalesce(author_id, '') = '' then 'missing author_id'
             when inbound is null then 'inbound is not a boolean'
             when created_at is null then 'created_at is not a timestamp'
@@ -78,9 +93,31 @@ final as (
         response_ids,
         null::varchar as dm_conversation_id,
         $source as source,
-        raw,
+        null::varchar as raw,
         reject_reason
     from checked
 )
 
 select * from final;
+
+-- The raw record (JSON) of the rows that need it: the rejected ones, and every copy of an id
+-- save_messages must compare by content (seen twice in this file, or already stored). Building
+-- it for every row would cost more than the rest of this file.
+update staged
+set raw = to_json({
+    tweet_id: raw_twcs.tweet_id, author_id: raw_twcs.author_id, inbound: raw_twcs.inbound,
+    created_at: raw_twcs.created_at, text: raw_twcs.text,
+    response_tweet_id: raw_twcs.response_tweet_id,
+    in_response_to_tweet_id: raw_twcs.in_response_to_tweet_id
+})::varchar
+from raw_twcs
+where raw_twcs.record = staged.record
+  and (
+      staged.reject_reason is not null
+      or staged.message_id in (
+          select message_id from staged group by message_id having count(*) > 1
+      )
+      or staged.message_id in (
+          select message_id from messages where message_id in (select message_id from staged)
+      )
+  );

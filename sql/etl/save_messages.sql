@@ -1,18 +1,43 @@
 -- save_messages.sql: classify each mappable staged row as new, duplicate or conflict, then insert
 -- the new ones. Loading the same rows twice inserts nothing (idempotent upsert by message_id:
 -- the first version of a message wins; a later one with different content is a conflict).
+-- classified: one row per mappable staged record (record, message_id, raw, outcome).
+-- Only the rows of "contested" ids (seen twice in this run, or already stored) are compared by
+-- content; every other row is new without hashing its text (the usual case, and the costly one).
 -- params: $run_id
 create or replace temp table classified as
 
 with
 
 ok as (
+    select record, message_id, raw
+    from staged
+    where reject_reason is null
+),
+
+contested_ids as (
+    select message_id
+    from ok
+    group by message_id
+    having count(*) > 1
+
+    union
+
+    select message_id
+    from messages
+    where message_id in (select message_id from ok)
+),
+
+contested as (
     select
-        *,
+        record,
+        message_id,
+        raw,
         md5(concat_ws('|', author_id, direction, created_at::varchar, coalesce(text, '')))
             as signature
     from staged
     where reject_reason is null
+      and message_id in (select message_id from contested_ids)
 ),
 
 ranked as (
@@ -20,7 +45,7 @@ ranked as (
         *,
         row_number() over (partition by message_id order by record) as copy_number,
         first_value(signature) over (partition by message_id order by record) as first_signature
-    from ok
+    from contested
 ),
 
 existing as (
@@ -29,12 +54,14 @@ existing as (
         md5(concat_ws('|', author_id, direction, created_at::varchar, coalesce(text, '')))
             as signature
     from messages
-    where message_id in (select message_id from ok)
+    where message_id in (select message_id from contested_ids)
 ),
 
-final as (
+judged as (
     select
-        ranked.*,
+        ranked.record,
+        ranked.message_id,
+        ranked.raw,
         case
             when existing.message_id is not null and existing.signature = ranked.signature
                 then 'duplicate'
@@ -45,6 +72,17 @@ final as (
         end as outcome
     from ranked
     left join existing using (message_id)
+),
+
+final as (
+    select record, message_id, raw, 'new' as outcome
+    from ok
+    where message_id not in (select message_id from contested_ids)
+
+    union all
+
+    select record, message_id, raw, outcome
+    from judged
 )
 
 select * from final;
@@ -58,5 +96,5 @@ select
     message_id, brand, channel, direction, author_id, author_followers, created_at, text,
     in_reply_to_id, null, source, null, null, response_ids,
     dm_conversation_id, $run_id
-from classified
-where outcome = 'new';
+from staged
+where record in (select record from classified where outcome = 'new');
