@@ -30,6 +30,14 @@ LABELS = {
 }
 
 
+# Colours that carry meaning (good, neutral, bad), for series whose names say so.
+OUTCOME_COLOURS = {
+    "Turned positive": "#54a24b", "Turned neutral": "#bab0ac", "Stayed negative": "#e45756",
+    "Handled in public": "#4c78a8", "Moved to DM": "#72b7b2", "Moved off-channel": "#eeca3b",
+    "Unanswered": "#e45756",
+}
+
+
 def empty(title: str, message: str = "No data for these filters") -> go.Figure:
     fig = go.Figure()
     fig.update_layout(title=title, template=TEMPLATE, xaxis_visible=False, yaxis_visible=False,
@@ -125,7 +133,8 @@ def lines(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None 
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None = "brand",
          percent: bool = False, hover: dict | None = None, y_title: str | None = None,
          x_title: str | None = None, labels: dict | None = None, stack: bool = False,
-         horizontal: bool = False, order: list | None = None) -> go.Figure:
+         horizontal: bool = False, order: list | None = None,
+         colors: dict | None = None) -> go.Figure:
     """Bars of `y` by `x`, one series per `color` value (grouped, or stacked)."""
     if frame.empty:
         return empty(title)
@@ -139,6 +148,7 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None =
             **{category: part[x], value: part[y]},
             orientation="h" if horizontal else "v",
             name=str(name) if name is not None else names.get(y, y),
+            marker_color=(colors or {}).get(name),
             customdata=part[extra].to_numpy() if extra else None,
             hovertemplate=f"{names.get(x, x)}: %{{{category}}}<br>{names.get(y, y)}: "
                           f"%{{{value}:{value_format}}}{extra_template}"

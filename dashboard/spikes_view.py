@@ -141,7 +141,7 @@ def _explanation(spikes: pd.DataFrame, version: str) -> None:
                    help="Same hours of the week in recent weeks, blended with the recent level.")
     cols[2].metric("Ratio", f"{e['ratio']:.1f}×" if pd.notna(e["ratio"]) else "–")
     share = e["negative_share"]
-    cols[3].metric("Negative share", ui.pct(share) if share is not None else "–",
+    cols[3].metric("Negative share in it", ui.pct(share) if share is not None else "–",
                    ui.delta_pct_points(share, e["usual_negative_share"]), delta_color="inverse",
                    help="Negative customer messages in the window vs the week before.")
     left, right = st.columns(2)

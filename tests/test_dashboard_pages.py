@@ -236,3 +236,41 @@ def test_conversation_export_has_every_matching_row(demo):
     parquet = pd.read_parquet(io.BytesIO(ui.parquet_bytes(rows)))
     assert len(parquet) == shown
     assert sorted(parquet["conversation_id"]) == sorted(rows["conversation_id"])
+
+
+@pytest.fixture(scope="module")
+def scored_db(demo_db, tmp_path_factory):
+    """The demo database with a sentiment on every customer message (a deterministic stand-in,
+    by message id: scoring is the loader's job; these tests cover the pages' scored path)."""
+    import shutil
+
+    import duckdb
+
+    db = tmp_path_factory.mktemp("scored") / "scored.duckdb"
+    shutil.copyfile(demo_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("""
+        update messages
+        set sentiment = ((hash(message_id) % 3)::int - 1) * 0.6,
+            sentiment_label = ['negative', 'neutral', 'positive'][(hash(message_id) % 3)::int + 1]
+        where direction = 'inbound'
+    """)
+    con.close()
+    return db
+
+
+def test_reputation_and_campaign_mood_with_scores(scored_db, monkeypatch, read_db):
+    monkeypatch.setenv("CAREPULSE_DB", str(scored_db))
+    at = open_page("reputation", PERIOD)
+    assert not at.exception
+    negative, scored = read_db(scored_db, """
+        select count(*) filter (where sentiment_label = 'negative'), count(sentiment_label)
+        from messages where direction = 'inbound' and created_at >= '2026-08-15'
+          and created_at < '2026-10-16'""")[0]
+    assert metric_values(at)["Negative share"] == f"{negative / scored * 100:.1f}%"
+    keys = {c.proto.id for c in at.get("plotly_chart")}
+    assert len(keys) >= 4          # negative share, net sentiment, spikes, turnaround
+    assert "Turnaround rate" in metric_values(at)
+    camp = open_page("campaigns", PERIOD)
+    assert not camp.exception
+    assert not [i.value for i in camp.info if "Mood" in i.value]

@@ -83,6 +83,7 @@ def _shares(frame: pd.DataFrame) -> None:
                       "How public conversations were handled, per brand (% of conversations)",
                       color="handled", percent=True, stack=True, x_title="Brand",
                       order=list(common.CHANNEL_CLASSES.values()),
+                      colors=charts.OUTCOME_COLOURS,
                       y_title="Share of public conversations",
                       hover={"count": ":,", "conversations": ":,"},
                       labels={"count": "Conversations in this class",

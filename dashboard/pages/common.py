@@ -151,6 +151,7 @@ def _weeks(f: Filters):
 def channels_weekly_chart(frame: pd.DataFrame, title: str):
     fig = charts.bars(frame, "week", "share", title, color="handled", percent=True, stack=True,
                       order=list(CHANNEL_CLASSES.values()),
+                      colors=charts.OUTCOME_COLOURS,
                       y_title="Share of public conversations", x_title="Week (UTC, from Monday)",
                       hover={"conversations": ":,", "of_conversations": ":,"},
                       labels={"of_conversations": "Public conversations that week"})

@@ -79,8 +79,8 @@ def _turnaround(f) -> None:
                    "such a message.")
     long = frame.melt(id_vars=["brand", "spoke_after"],
                       value_vars=["turned_positive", "turned_neutral", "stayed_negative"],
-                      var_name="outcome", value_name="conversations")
-    long["share"] = long["conversations"] / long["spoke_after"]
+                      var_name="outcome", value_name="outcome_conversations")
+    long["share"] = long["outcome_conversations"] / long["spoke_after"]
     long["outcome"] = long["outcome"].map({"turned_positive": "Turned positive",
                                            "turned_neutral": "Turned neutral",
                                            "stayed_negative": "Stayed negative"})
@@ -88,9 +88,11 @@ def _turnaround(f) -> None:
                       "Conversations that started negative: the customer's last sentiment after "
                       "the brand's answer (% of them)", color="outcome", percent=True,
                       order=["Turned positive", "Turned neutral", "Stayed negative"],
+                      colors=charts.OUTCOME_COLOURS,
                       stack=True, x_title="Brand", y_title="Share of negative starts",
-                      hover={"conversations": ":,", "spoke_after": ":,"},
-                      labels={"outcome": "Outcome", "spoke_after": "Negative starts answered"})
+                      hover={"outcome_conversations": ":,", "spoke_after": ":,"},
+                      labels={"outcome": "Outcome", "spoke_after": "Negative starts answered",
+                              "outcome_conversations": "Conversations"})
     fig.update_layout(legend_title_text="")
     ui.chart(fig, frame, "reputation_turnaround")
     cols = st.columns(3)
