@@ -274,3 +274,15 @@ def test_reputation_and_campaign_mood_with_scores(scored_db, monkeypatch, read_d
     camp = open_page("campaigns", PERIOD)
     assert not camp.exception
     assert not [i.value for i in camp.info if "Mood" in i.value]
+
+
+def test_overview_share_within_target_on_the_business_clock(demo, read_db):
+    at = open_page("overview", dict(PERIOD, clock="business", sla="240"))
+    assert not at.exception
+    w = _window(PERIOD["from"], PERIOD["to"])
+    base = "started_at >= $s and started_at < $e"
+    total = _scope(read_db, demo, base, w)
+    within = _scope(read_db, demo, f"{base} and first_response_business_minutes <= 240", w)
+    assert metric_values(at)["Answered within 4 h"] == f"{within / total * 100:.1f}%"
+    links = {link.label for link in at.get("page_link")}
+    assert f"{total - within:,} not within 4 h" in links

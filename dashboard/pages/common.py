@@ -69,6 +69,18 @@ def totals(summary: pd.DataFrame, f: Filters) -> dict:
     return out
 
 
+def within_from_curve(f: Filters) -> dict:
+    """Share within the SLA target on the filters' clock from sla_curve (its share_answered at
+    the target: answered within it over all conversations, as response_times' within_*)."""
+    curve = data.run("metrics/sla_curve", **f.params(), horizon_minutes=None)
+    at = curve[(curve["clock"] == f.clock) & (curve["minutes"] == f.sla_minutes)]
+    total = int(at["conversations"].sum())
+    if not total:
+        return {"within_target": None, "not_within": None}
+    within = float((at["share_answered"] * at["conversations"]).sum())
+    return {"within_target": within / total, "not_within": total - round(within)}
+
+
 def _range(summary: pd.DataFrame, column: str | None) -> str:
     if column is None or summary[column].dropna().empty:
         return "–"

@@ -29,7 +29,12 @@ def page() -> None:
         st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC) · {f.clock} clock · no "
                    f"change shown: the data starts {f.data_first:%d %b %Y}, so the {days} days "
                    "before are not fully in it")
-    _headlines(f, common.totals(summary, f), common.totals(before, f))
+    now, then = common.totals(summary, f), common.totals(before, f)
+    if now["within_target"] is None:            # response_times has calendar shares only
+        now.update(common.within_from_curve(f))
+        if then:
+            then.update(common.within_from_curve(f.previous()))
+    _headlines(f, now, then)
     left, right = st.columns(2)
     with left:
         _sla_chart(f)
