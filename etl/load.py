@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 import sql
-from etl import derive, publish
+from etl import derive, publish, sentiment
 from etl.config import Config, load_config
 from etl.errors import EtlError
 from etl import x_transform
@@ -133,7 +133,9 @@ def _save_rejects(con, run: RunSummary, rejects: pd.DataFrame) -> None:
 
 
 def finish(con, config: Config) -> None:
-    """After all sources of a publish: store the configuration, re-derive everything loaded."""
+    """After all sources of a publish: score new customer messages' sentiment, store the
+    configuration and re-derive everything loaded."""
+    sentiment.score_messages(con)
     derive.rebuild(con, config)
 
 
@@ -236,7 +238,8 @@ def save_x(con, source: str, file: str, file_no: int, cursor: str | None = None,
     sql.execute_script(con, "etl/normalize_x", {"file_no": file_no, "source": source, "now": _now()})
     records = int(sql.query(con, "etl/x_record_count").iloc[0]["records"])
     save_staged(con, run, records, _NO_PARSE_REJECTS, cursor=cursor)
-    sql.execute_script(con, "etl/link_x_dm_events")
+    sql.execute_script(con, "etl/link_x_dm_events",
+                       {"dm_session_gap_hours": x_api.DM_SESSION_GAP_HOURS})
     run.note = "; ".join(notes)
     sql.execute_script(con, "etl/x_run_note", {"run_id": run.run_id, "note": run.note or None})
     return run

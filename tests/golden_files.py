@@ -13,7 +13,7 @@ import pandas.testing as pdt
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
 
-def assert_golden(frame: pd.DataFrame, name: str, rtol: float = 1e-9) -> None:
+def assert_golden(frame: pd.DataFrame, name: str, rtol: float = 1e-6) -> None:
     path = GOLDEN_DIR / f"{name}.csv"
     actual = _normalised(frame)
     if os.environ.get("CAREPULSE_REGEN_GOLDEN") == "1":
@@ -24,9 +24,13 @@ def assert_golden(frame: pd.DataFrame, name: str, rtol: float = 1e-9) -> None:
     assert list(got.columns) == list(expected.columns)
     assert len(got) == len(expected), f"{name}: {len(got)} rows, golden has {len(expected)}"
     for column in expected.columns:
-        left, right = pd.to_numeric(got[column], errors="coerce"), pd.to_numeric(expected[column], errors="coerce")
-        if left.notna().all() and right.notna().all() and (got[column] != "").all():
-            pdt.assert_series_equal(left, right, rtol=rtol, check_names=False)
+        blank_got, blank_expected = got[column] == "", expected[column] == ""
+        left = pd.to_numeric(got[column].where(~blank_got), errors="coerce")
+        right = pd.to_numeric(expected[column].where(~blank_expected), errors="coerce")
+        numeric = (left.notna() | blank_got).all() and (right.notna() | blank_expected).all()
+        if numeric and not (blank_got.all() and blank_expected.all()):
+            assert blank_got.tolist() == blank_expected.tolist(), f"{name}.{column}: blanks differ"
+            pdt.assert_series_equal(left, right, rtol=rtol, check_names=False, obj=f"{name}.{column}")
         else:
             assert got[column].tolist() == expected[column].tolist(), f"{name}.{column} differs"
 
