@@ -279,11 +279,19 @@ def _literal(node) -> str | None:
     return None
 
 
+IDENTIFIER_MARK = "# sql-identifier"
+
+
 def formatted_sql(source: str) -> list[tuple[int, str]]:
     """Places that build SQL text from values: f-strings, % or + with SQL-looking literals, and
-    SQL-looking .format() templates."""
+    SQL-looking .format() templates. A line marked `# sql-identifier: <why>` declares that what
+    it formats is an identifier from the code itself (a schema name), never a value."""
+    lines = source.splitlines()
     found = []
     for node in ast.walk(ast.parse(source)):
+        span = range(getattr(node, "lineno", 0), (getattr(node, "end_lineno", 0) or 0) + 1)
+        if any(IDENTIFIER_MARK in lines[n - 1] for n in span if n):
+            continue
         text = None
         if isinstance(node, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue)
                                                    for v in node.values):
@@ -307,7 +315,8 @@ def test_the_scan_finds_formatted_sql():
     )
     assert [line for line, _ in formatted_sql(bad)] == [1, 2, 3, 4]
     assert formatted_sql('con.execute("select * from t where a = $a", {"a": a})\n'
-                         'print(f"selected {n} rows")\n') == []
+                         'print(f"selected {n} rows")\n'
+                         'con.execute(f"use {SCOPE}")  # sql-identifier: a module constant\n') == []
 
 
 def test_no_python_file_formats_values_into_sql():
