@@ -33,6 +33,7 @@ MENTIONS_NEWEST = "1789981413995446273"     # the retweet (rejected, but seen)
 TWEETS_NEWEST = "1789948698424246273"       # the brand's reply to bob
 DAVE_THREAD = "1789973864248246273"
 ALICE_THREAD = "1789928565765046273"
+BOB_FIRST_DM, CAROL_FIRST_DM = "1789949956715446279", "1789966314501046279"   # open DM conversations
 BOB_PUBLIC, CAROL_PUBLIC = "1789943665259446273", "1789958764753846273"
 
 
@@ -142,10 +143,10 @@ def test_dm_shortly_after_a_public_conversation_moves_it_to_dm_and_answers_it(pu
         from conversations"""))
     # carol: no public reply; her DM 30 min later was answered 50 min after her tweet
     assert got[CAROL_PUBLIC] == ("public", True, True, 50.0, None)
-    assert got["1000000001-2000000003"] == ("dm", True, False, 20.0, CAROL_PUBLIC)
+    assert got[CAROL_FIRST_DM] == ("dm", True, False, 20.0, CAROL_PUBLIC)
     # bob: asked to DM publicly (20 min), then the DM conversation
     assert got[BOB_PUBLIC] == ("public", True, True, 20.0, None)
-    assert got["1000000001-2000000002"][-1] == BOB_PUBLIC
+    assert got[BOB_FIRST_DM][-1] == BOB_PUBLIC
     assert got[DAVE_THREAD] == ("public", False, False, None, None)
     assert len(got) == 6                      # the brand's own announcement is not a conversation
 

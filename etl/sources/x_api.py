@@ -68,6 +68,9 @@ API_CAPS = {"mentions": 800, "tweets": 3200}          # most recent items the ti
 SEARCH_WINDOW = timedelta(days=7)                     # search_recent_tweets reaches back 7 days
 DM_WINDOW = timedelta(days=30)                        # DM events reach back 30 days
 CONVERSATIONS_PER_PUBLISH = 50
+# X keeps one DM conversation per customer and brand: a customer writing again this long after
+# the brand's last message opens a new customer conversation (sql/etl/link_x_dm_events.sql).
+DM_SESSION_GAP_HOURS = 24
 TIMEOUT = (10.0, 30.0)                                # connect, read (seconds)
 MAX_ATTEMPTS = 5                                      # per request, for 5xx / timeouts
 BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 1.0, 60.0

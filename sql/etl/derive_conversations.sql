@@ -3,7 +3,8 @@
 -- first_response_at: the first brand message in it at or after its start; for a public
 -- conversation handed off to DM, the brand's first DM answer counts too (whichever is first).
 -- moved_to_dm: a brand reply in it asks for a DM, or the customer has a DM conversation with the
--- same brand that starts within $dm_handoff_hours after it.
+-- same brand that starts within $dm_handoff_hours after it (started by the customer, or opened by
+-- the brand: then its first brand DM is the answer).
 -- moved_off_channel: a brand message in it sends the customer to phone, e-mail or a web form.
 -- dm_offer_minutes: start to the first brand message in it that asks for a DM (calendar).
 -- first_response_business_minutes: the brand's open minutes between start and first response
@@ -65,15 +66,28 @@ traffic as (
     group by started.conversation_id
 ),
 
+dm_threads as (
+    -- every DM conversation, whoever opened it; its customer is the one who writes in it
+    select
+        conversation_id,
+        arg_min(brand, created_at) as brand,
+        arg_min(author_id, created_at) filter (where direction = 'inbound') as customer_id,
+        min(created_at) as started_at,
+        min(created_at) filter (where direction = 'outbound') as first_brand_at
+    from keyed
+    where channel = 'dm'
+    group by conversation_id
+),
+
 handoffs as (
     select
         public_side.conversation_id,
-        arg_min(dm_side.conversation_id, dm_side.started_at) as dm_conversation_id
+        arg_min(dm_side.conversation_id, dm_side.started_at) as dm_conversation_id,
+        arg_min(dm_side.first_brand_at, dm_side.started_at) as dm_first_reply_at
     from started as public_side
-    join started as dm_side
+    join dm_threads as dm_side
       on dm_side.customer_id = public_side.customer_id
      and dm_side.brand = public_side.brand
-     and dm_side.channel = 'dm'
      and public_side.channel = 'public'
      and dm_side.started_at >= public_side.started_at
      and dm_side.started_at < public_side.started_at + to_hours($dm_handoff_hours::bigint)
@@ -89,9 +103,9 @@ combined as (
         traffic.last_sentiment,
         handoffs.dm_conversation_id,
         case
-            when dm_traffic.first_reply_at is null then traffic.first_reply_at
-            when traffic.first_reply_at is null then dm_traffic.first_reply_at
-            else least(traffic.first_reply_at, dm_traffic.first_reply_at)
+            when handoffs.dm_first_reply_at is null then traffic.first_reply_at
+            when traffic.first_reply_at is null then handoffs.dm_first_reply_at
+            else least(traffic.first_reply_at, handoffs.dm_first_reply_at)
         end as first_response_at,
         traffic.asked_for_dm or handoffs.dm_conversation_id is not null as moved_to_dm,
         traffic.sent_off_channel as moved_off_channel,
@@ -99,7 +113,6 @@ combined as (
     from started
     join traffic using (conversation_id)
     left join handoffs using (conversation_id)
-    left join traffic as dm_traffic on dm_traffic.conversation_id = handoffs.dm_conversation_id
 ),
 
 clocked as (

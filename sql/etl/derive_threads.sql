@@ -1,8 +1,9 @@
 -- derive_threads.sql: brand accounts, then every message's conversation and brand.
--- A conversation is the reply chain rooted at its earliest ancestor present in the data (a DM
--- conversation: its X conversation id). A message's brand: the author for brand messages; for a
--- customer message the brand account that answers in its conversation, else the brand its source
--- named, else the first @handle in its text that is a known brand account.
+-- A conversation is the reply chain rooted at its earliest ancestor present in the data (X API DM
+-- events chain to the previous event of their DM session, see link_x_dm_events.sql).
+-- A message's brand: the author for brand messages; for a customer message the brand account
+-- that answers in its conversation, else the brand its source named, else the first @handle in
+-- its text that is a known brand account.
 -- params: none
 
 insert into brand_accounts
@@ -46,7 +47,7 @@ select
     messages.brand as named_brand,
     messages.created_at,
     messages.text,
-    coalesce(messages.dm_conversation_id, roots.root, messages.message_id) as conversation_id
+    coalesce(roots.root, messages.message_id) as conversation_id
 from messages
 left join roots using (message_id);
 
