@@ -15,8 +15,6 @@ DEFAULT_EVENTS = "events.csv"
 TWCS_REQUIRED = ("tweet_id", "author_id", "inbound", "created_at", "text")
 TWCS_OPTIONAL = ("response_tweet_id", "in_response_to_tweet_id", "author_followers", "channel", "brand")
 
-# Largest single CSV record we accept (a 50 MB line is quarantined, not a crash).
-MAX_LINE_BYTES = 64 * 1024 * 1024
 # A DM with the same customer within this many hours after a public conversation = moved to DM.
 DM_HANDOFF_HOURS = 48
 
