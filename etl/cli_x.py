@@ -46,12 +46,12 @@ def register(subparsers, load_kinds) -> None:
 def cmd_pull(args) -> int:
     from etl import load
     from etl.config import load_config
-    from etl.sources import x_api
+    from etl.sources import x_api, x_client
 
     db = settings.db_path(args.db)
     config = load_config(args.config)
     since = x_api.parse_since(args.since) if args.since else None
-    client = x_api.XClient(x_api.load_credentials(), base_url=x_api.base_url_from_env())
+    client = x_client.XClient(x_client.load_credentials(), base_url=x_client.base_url_from_env())
     progress = StageProgress(6)
     try:
         runs = load.pull(db, client, args.brand, since=since, progress=progress, config=config,

@@ -12,12 +12,12 @@ import pytest
 import responses
 
 from etl import load
-from etl.sources import x_api
+from etl.sources import x_client
 from tests.fake_x_server import FIXTURES, FakeX, install
 
 NOW = datetime(2024, 5, 13, 12, 0, tzinfo=timezone.utc)
 NEXT_DAY = datetime(2024, 5, 14, 12, 0, tzinfo=timezone.utc)
-CREDS = x_api.Credentials("bearer-t", "ck-t", "cs-t", "1000000001-at-t", "ats-t")
+CREDS = x_client.Credentials("bearer-t", "ck-t", "cs-t", "1000000001-at-t", "ats-t")
 IGNORED = {"messages": ("run_id", "source")}       # bookkeeping that names the source by design
 
 
@@ -45,7 +45,7 @@ def pull_both_days(db: Path, archive: Path | None = None) -> None:
     fake = FakeX()
     with responses.RequestsMock() as rsps:
         install(rsps, fake)
-        client = x_api.XClient(CREDS, sleep=NoSleep())
+        client = x_client.XClient(CREDS, sleep=NoSleep())
         load.pull(db, client, "AcmeCare", now=NOW, archive=archive)
         fake.phase = 2
         load.pull(db, client, "AcmeCare", now=NEXT_DAY, archive=archive)

@@ -17,12 +17,12 @@ import pytest
 import responses
 
 from etl import load
-from etl.sources import x_api
+from etl.sources import x_client
 from tests.fake_x_server import FakeX, install
 
 NOW = datetime(2024, 5, 13, 12, 0, tzinfo=timezone.utc)
 NEXT_DAY = datetime(2024, 5, 14, 12, 0, tzinfo=timezone.utc)
-CREDS = x_api.Credentials(
+CREDS = x_client.Credentials(
     bearer_token="AAAAbearer%2Ftoken%3Dsecret0001",
     consumer_key="ck-secret-0002",
     consumer_secret="cs-secret-0003",
@@ -86,7 +86,7 @@ def after_first_pull(pulled, db, fake):
 
 
 def client(clock, creds=CREDS, **kw):
-    return x_api.XClient(creds, sleep=clock.sleep, clock=clock, **kw)
+    return x_client.XClient(creds, sleep=clock.sleep, clock=clock, **kw)
 
 
 def rows(db, text, params=None):
@@ -192,7 +192,7 @@ def test_429_waits_until_the_reset_header_then_succeeds(api, fake, clock, db):
 
 def test_429_with_a_reset_far_away_stops_with_a_clear_error(api, fake, clock, db):
     fake.fail(r"/mentions", status=429, headers={"x-rate-limit-reset": str(int(clock.now) + 7200)})
-    with pytest.raises(x_api.XApiError, match="rate limited until .* UTC"):
+    with pytest.raises(x_client.XApiError, match="rate limited until .* UTC"):
         load.pull(db, client(clock), "AcmeCare", now=NOW)
     assert clock.sleeps == []
     assert not db.exists()
@@ -208,7 +208,7 @@ def test_503_and_timeouts_retry_with_bounded_exponential_backoff(api, fake, cloc
 
 def test_persistent_failure_stops_after_bounded_retries(api, fake, clock, db):
     fake.fail(r"/dm_events", status=503, times=100)
-    with pytest.raises(x_api.XApiError, match=r"503 Service Unavailable \(5 attempts\)"):
+    with pytest.raises(x_client.XApiError, match=r"503 Service Unavailable \(5 attempts\)"):
         load.pull(db, client(clock), "AcmeCare", now=NOW)
     assert clock.sleeps == [1.0, 2.0, 4.0, 8.0]
     # the streams before the DMs were published with their cursors; DMs were not
@@ -224,7 +224,7 @@ def test_interrupted_during_conversation_search_resumes_without_losing_threads(
         api, fake, clock, db):
     # 5 conversations in publishes of 3: the second batch (alice's thread first) keeps failing
     fake.fail(f"/search/recent.*{ALICE_THREAD}", status=500, times=100)
-    with pytest.raises(x_api.XApiError, match="500"):
+    with pytest.raises(x_client.XApiError, match="500"):
         load.pull(db, client(clock), "AcmeCare", now=NOW, conversations_per_publish=3)
     # the timelines and the first batch are saved; the timeline cursors wait for all searches
     assert rows(db, "select count(*) from messages") == [(8,)]
@@ -247,7 +247,7 @@ def test_interrupted_during_conversation_search_resumes_without_losing_threads(
 
 def test_failure_while_paging_publishes_nothing_of_that_stream(api, fake, clock, db):
     fake.fail(r"/mentions\?.*pagination_token", status=502, times=100)
-    with pytest.raises(x_api.XApiError, match="502"):
+    with pytest.raises(x_client.XApiError, match="502"):
         load.pull(db, client(clock), "AcmeCare", now=NOW)
     assert not db.exists()
     fake.faults.clear()
@@ -284,7 +284,7 @@ def test_since_sends_start_time_instead_of_the_cursor(api, fake, clock, after_fi
 
 
 def test_dms_skipped_with_a_note_without_user_context(api, fake, clock, db):
-    app_only = x_api.Credentials(bearer_token=CREDS.bearer_token)
+    app_only = x_client.Credentials(bearer_token=CREDS.bearer_token)
     runs = load.pull(db, client(clock, app_only), "AcmeCare", now=NOW)
     assert runs[-1].file == "dm_events:AcmeCare"
     assert runs[-1].note.startswith("DMs skipped: no user-context credentials")
@@ -302,7 +302,7 @@ def test_dms_of_another_account_are_not_attributed_to_the_brand(api, fake, clock
 
 
 def test_user_context_alone_is_enough_for_everything(api, fake, clock, db):
-    user_only = x_api.Credentials(**{k: getattr(CREDS, k) for k in (
+    user_only = x_client.Credentials(**{k: getattr(CREDS, k) for k in (
         "consumer_key", "consumer_secret", "access_token", "access_token_secret")})
     load.pull(db, client(clock, user_only), "AcmeCare", now=NOW)
     assert all(r["headers"]["Authorization"].startswith("OAuth ") for r in fake.requests)
@@ -313,7 +313,7 @@ def test_unknown_brand_fails_before_touching_the_database(api, fake, clock, db):
     fake.fail(r"/users/by/username/", status=200, body={
         "errors": [{"detail": "Could not find user with username: [nobody].",
                     "title": "Not Found Error"}]})
-    with pytest.raises(x_api.XApiError, match="@AcmeCare: no such X account"):
+    with pytest.raises(x_client.XApiError, match="@AcmeCare: no such X account"):
         load.pull(db, client(clock), "AcmeCare", now=NOW)
     assert not db.exists()
 
@@ -327,10 +327,10 @@ def test_x_api_base_url_redirects_every_request(fake, clock, db):
 
 
 def test_base_url_must_be_an_http_url():
-    assert x_api.base_url_from_env({"X_API_BASE_URL": "http://127.0.0.1:9/"}) == "http://127.0.0.1:9"
-    assert x_api.base_url_from_env({}) is None
-    with pytest.raises(x_api.XApiError, match="must be an http"):
-        x_api.base_url_from_env({"X_API_BASE_URL": "ftp://example.org"})
+    assert x_client.base_url_from_env({"X_API_BASE_URL": "http://127.0.0.1:9/"}) == "http://127.0.0.1:9"
+    assert x_client.base_url_from_env({}) is None
+    with pytest.raises(x_client.XApiError, match="must be an http"):
+        x_client.base_url_from_env({"X_API_BASE_URL": "ftp://example.org"})
 
 
 # --- credentials ------------------------------------------------------------------------------
@@ -338,26 +338,25 @@ def test_credentials_from_the_environment_override_the_secrets_file(tmp_path):
     secrets = tmp_path / ".streamlit" / "secrets.toml"
     secrets.parent.mkdir()
     secrets.write_text('[x]\nbearer_token = "from-file"\nconsumer_key = "ck-file"\n')
-    creds = x_api.load_credentials({"X_BEARER_TOKEN": "from-env"}, [tmp_path / "none.toml", secrets])
+    creds = x_client.load_credentials({"X_BEARER_TOKEN": "from-env"}, [tmp_path / "none.toml", secrets])
     assert creds.bearer_token == "from-env" and creds.consumer_key == "ck-file"
     assert creds.app and not creds.user_context
     assert "from-env" not in repr(creds) and "ck-file" not in str(creds)
-    assert x_api.load_credentials({}, [secrets]).bearer_token == "from-file"
+    assert x_client.load_credentials({}, [secrets]).bearer_token == "from-file"
 
 
 def test_unreadable_secrets_file_fails_without_showing_its_contents(tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[x]\nbearer_token = "leaky-token-123\n')
-    with pytest.raises(x_api.XApiError) as exc:
-        x_api.load_credentials({}, [secrets])
+    with pytest.raises(x_client.XApiError) as exc:
+        x_client.load_credentials({}, [secrets])
     assert "leaky-token-123" not in str(exc.value)
 
 
 def test_no_credentials_is_one_clear_error(cli, db, monkeypatch, tmp_path):
-    for env in x_api.CREDENTIAL_ENV.values():
+    for env in x_client.CREDENTIAL_ENV.values():
         monkeypatch.delenv(env, raising=False)
-    monkeypatch.setattr(x_api, "SECRETS_FILES", ())
-    monkeypatch.setattr(x_api.load_credentials, "__defaults__", (None, ()))
+    monkeypatch.setattr(x_client.load_credentials, "__defaults__", (None, ()))
     code, out, err = cli("pull", "--brand", "AcmeCare", "--db", db)
     assert code == 1
     assert err.startswith("carepulse: error: no X API credentials: set X_BEARER_TOKEN")
@@ -367,12 +366,12 @@ def test_no_credentials_is_one_clear_error(cli, db, monkeypatch, tmp_path):
 def test_tokens_never_reach_output_logs_errors_or_the_database(
         api, fake, cli, db, monkeypatch, caplog, tmp_path):
     secrets = CREDS.values()
-    env = dict(zip(x_api.CREDENTIAL_ENV.values(), secrets))
+    env = dict(zip(x_client.CREDENTIAL_ENV.values(), secrets))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)
     # Even a user who turns tweepy's and oauthlib's debug logging on gets no credentials.
-    x_api.guard_logs(CREDS)
+    x_client.guard_logs(CREDS)
     chatty = [logging.getLogger(n) for n in ("tweepy.client", "requests_oauthlib.oauth1_auth",
                                              "oauthlib.oauth1.rfc5849")]
     for logger in chatty:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from etl import load
-from etl.sources import x_api
+from etl.sources import x_client
 from tests.fake_x_server import FakeX, serve
 
 TOKENS = {"X_BEARER_TOKEN": "srv-bearer-7f3a", "X_CONSUMER_KEY": "srv-ck-91b2",
@@ -49,9 +49,9 @@ def test_a_read_timeout_over_real_http_is_retried(db):
     fake = FakeX()
     fake.fail(r"/users/by/username/", timeout=True)        # the server stalls 1 s once
     sleeps = []
-    creds = x_api.Credentials(bearer_token="srv-bearer-7f3a")
+    creds = x_client.Credentials(bearer_token="srv-bearer-7f3a")
     with serve(fake, max_requests=30, stall=1.0) as base_url:
-        client = x_api.XClient(creds, base_url=base_url, timeout=(2.0, 0.25), sleep=sleeps.append)
+        client = x_client.XClient(creds, base_url=base_url, timeout=(2.0, 0.25), sleep=sleeps.append)
         runs = load.pull(db, client, "AcmeCare", now=datetime(2024, 5, 13, 12, tzinfo=timezone.utc))
     assert sleeps == [1.0]
     assert fake.paths()[:2] == ["/2/users/by/username/AcmeCare"] * 2
@@ -62,8 +62,8 @@ def test_a_read_timeout_over_real_http_is_retried(db):
 def test_the_server_stops_itself_after_its_request_budget(db, x_env):
     fake = FakeX()
     with serve(fake, max_requests=3) as base_url:
-        client = x_api.XClient(x_api.load_credentials(secrets_files=()), base_url=base_url,
+        client = x_client.XClient(x_client.load_credentials(secrets_files=()), base_url=base_url,
                                sleep=lambda s: None, max_attempts=2, timeout=(1.0, 1.0))
-        with pytest.raises(x_api.XApiError):
+        with pytest.raises(x_client.XApiError):
             load.pull(db, client, "AcmeCare")
     assert len(fake.requests) == 3          # the 4th got a 503; the retry found the port closed
