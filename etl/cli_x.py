@@ -10,6 +10,7 @@ X_API_BASE_URL sends every request elsewhere (a proxy, a test server). See docs/
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from etl import settings
@@ -56,6 +57,11 @@ def cmd_pull(args) -> int:
     try:
         runs = load.pull(db, client, args.brand, since=since, progress=progress, config=config,
                          archive=Path(args.save_responses) if args.save_responses else None)
+    except KeyboardInterrupt:
+        progress.close()
+        print("carepulse: interrupted; the streams saved before are kept, the one in progress "
+              "is not: run the pull again to resume", file=sys.stderr)
+        return 130
     finally:
         progress.close()
     report(runs, db, args.json)

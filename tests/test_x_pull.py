@@ -245,6 +245,25 @@ def test_interrupted_during_conversation_search_resumes_without_losing_threads(
     assert rows(db, "select count(*) from api_cursors where stream = 'mentions:AcmeCare'") == [(1,)]
 
 
+def test_ctrl_c_during_the_dms_keeps_the_public_streams(api, fake, cli, db, monkeypatch, tmp_path):
+    for env, value in zip(x_client.CREDENTIAL_ENV.values(), CREDS.values()):
+        monkeypatch.setenv(env, value)
+    monkeypatch.chdir(tmp_path)
+    answer = fake.handle
+
+    def handle(method, url, headers):
+        if "/dm_events" in url:
+            raise KeyboardInterrupt
+        return answer(method, url, headers)
+
+    monkeypatch.setattr(fake, "handle", handle)
+    code, out, err = cli("pull", "--brand", "AcmeCare", "--db", db)
+    assert code == 130
+    assert "interrupted; the streams saved before are kept" in err
+    assert rows(db, "select channel, count(*) from messages group by all") == [("public", 9)]
+    assert not list(db.parent.glob("*.building-*"))
+
+
 def test_failure_while_paging_publishes_nothing_of_that_stream(api, fake, clock, db):
     fake.fail(r"/mentions\?.*pagination_token", status=502, times=100)
     with pytest.raises(x_client.XApiError, match="502"):
@@ -299,6 +318,15 @@ def test_dms_of_another_account_are_not_attributed_to_the_brand(api, fake, clock
     assert runs[-1].note == ("DMs skipped: the user-context credentials belong to @someone_else, "
                              "not @AcmeCare")
     assert not requests_to(fake, "/dm_events")
+
+
+def test_dms_refused_by_x_are_skipped_with_a_note_and_public_data_loads(api, fake, clock, db):
+    fake.fail(r"/dm_events", status=403, body={
+        "title": "Forbidden", "detail": "This app is not permitted to read Direct Messages."})
+    runs = load.pull(db, client(clock), "AcmeCare", now=NOW)
+    assert runs[-1].note.startswith("DMs skipped: X refused DM access (403 Forbidden")
+    assert rows(db, "select channel, count(*) from messages group by all") == [("public", 9)]
+    assert rows(db, "select count(*) from api_cursors where stream like 'dm_events:%'") == [(0,)]
 
 
 def test_user_context_alone_is_enough_for_everything(api, fake, clock, db):

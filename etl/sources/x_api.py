@@ -210,7 +210,7 @@ class Puller:
             received, truncated = self._pages(got, self.client.get_direct_message_events,
                                               limit=MAX_PAGES["dm_events"], stop=reached_known,
                                               user_auth=True, **DM_PARAMS)
-        except tweepy.Forbidden as exc:
+        except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
             got.notes.append(f"DMs skipped: X refused DM access ({describe(exc)})")
             return got
         got.responses = [_only_newer(r, cursor, since) for r in received]
