@@ -203,3 +203,17 @@ def test_cli_lists_spikes_with_explanations(cli, demo_db):
     assert code == 0 and out.startswith("no spikes from ")
     code, _, err = cli("spikes", "--db", db, "--since", "last tuesday")
     assert code == 1 and "--since 'last tuesday' is not a date" in err
+
+
+def test_a_database_from_before_the_calendar_labels_everything_surprise(demo_db, tmp_path):
+    copy = tmp_path / "old.duckdb"
+    shutil.copyfile(demo_db["db"], copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute("drop table event_matches")
+        con.execute("drop table events")
+        found = spike_report.find_spikes(con, ["AcmeCareHelp", "NimbusMobile"])
+    finally:
+        con.close()
+    assert len(found) and set(found["label"]) == {"surprise"} and found["event"].isna().all()
