@@ -84,6 +84,7 @@ def split(source: Path, cut: pd.Timestamp, base: Path, day: Path) -> dict:
     con = duckdb.connect()
     try:
         con.execute("set TimeZone = 'UTC'")
+        con.execute("set enable_progress_bar = false")
         queries.rows(con, "split_rows",
                      {"path": str(source), "fmt": TWCS_TIME, "cut": cut.to_pydatetime()})
         queries.rows(con, "split_later_children")

@@ -57,3 +57,19 @@ def test_every_dashboard_query_is_timed_or_says_why_not(report):
         for q in s["queries"]:
             assert ("warm_ms" in q and q["rows"] >= 0) or q["skipped"].startswith("no typical")
         assert "overview" in s["pages"]
+
+
+def test_sql_timings_are_logged_per_statement_when_asked(monkeypatch, capsys):
+    import duckdb
+
+    import sql
+
+    con = duckdb.connect()
+    monkeypatch.delenv(sql.TIMINGS_ENV, raising=False)
+    sql.execute_script(con, "etl/schema")
+    assert "sql-timing" not in capsys.readouterr().err
+    monkeypatch.setenv(sql.TIMINGS_ENV, "1")
+    sql.execute_script(con, "etl/schema")
+    lines = [l for l in capsys.readouterr().err.splitlines() if l.startswith("sql-timing")]
+    assert len(lines) == len(sql.split_statements(sql.text("etl/schema")))
+    assert "etl/schema#1 create table if not exists" in lines[0]
