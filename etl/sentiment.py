@@ -107,20 +107,22 @@ def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
 def _score_input(con, care: bool) -> None:
     """temp table sentiment_input(id, text) -> temp table sentiment_scores(id, score, label)."""
     params = {"care": bool(care), "threshold": THRESHOLD, "strip": STRIP_CARE if care else STRIP}
-    sql.execute_script(con, "etl/sentiment", params)
+    pin = sql.query(con, "etl/sentiment_state").disabled_optimizers[0] == ""
+    if pin:  # a caller's own optimizer setting is left alone
+        sql.execute_script(con, "etl/sentiment_pin_plan")
+    try:
+        sql.execute_script(con, "etl/sentiment", params)
+    finally:
+        if pin:
+            sql.execute_script(con, "etl/sentiment_unpin_plan")
 
 
 # -- lexicons ----------------------------------------------------------------------------------
 
 def load_lexicon(con, force: bool = False) -> None:
     """Create the lexicon temp tables and macros on this connection (once; cheap to call again)."""
-    if not force:
-        present = con.execute(
-            "select count(*) from duckdb_tables() where temporary and table_name in "
-            "('sentiment_words', 'sentiment_context', 'sentiment_phrases')"
-        ).fetchall()[0][0]
-        if present == len(_LEXICON_TABLES):
-            return
+    if not force and sql.query(con, "etl/sentiment_state").lexicon_tables[0] == len(_LEXICON_TABLES):
+        return
     words, context, phrases = lexicon_frames()
     con.register("sentiment_words_df", words)
     con.register("sentiment_context_df", context)

@@ -174,7 +174,9 @@ with_context as (
 items as (
     -- one row per scored word or phrase, with its base valence
     select
-        *,
+        id, pos, but_pos, punct, cap_diff, key, valence, is_upper, modified, valence1,
+        key1, key2, key3, near1, near2, near3, boost1, boost2, boost3, upper1, upper2, upper3,
+        neg1, neg2, neg3,
         case when starts_phrase then phrase_valence else valence end as base,
         case when starts_phrase then phrase_negated else negated_valence end as negated,
         coalesce(key1 = 'no' or key2 = 'no' or (key3 = 'no' and key1 in ('or', 'nor')), false)
