@@ -154,3 +154,22 @@ def test_snowflake_time_decodes_the_creation_instant():
 
 def test_partial_errors_are_counted():
     assert xt.partial_errors([{"data": [], "errors": [{"title": "Not Found"}] * 2}, {"x": 1}]) == 2
+
+
+def test_since_accepts_dates_instants_and_relative_ages():
+    from etl.errors import EtlError
+    from etl.sources.x_api import check_handle, parse_since
+
+    now = datetime(2024, 5, 20, 12, tzinfo=timezone.utc)
+    assert parse_since("2024-05-01", now) == datetime(2024, 5, 1, tzinfo=timezone.utc)
+    assert parse_since("2024-05-01T10:00:00+02:00", now) == datetime(2024, 5, 1, 8, tzinfo=timezone.utc)
+    assert parse_since("7d", now) == datetime(2024, 5, 13, 12, tzinfo=timezone.utc)
+    assert parse_since("12h", now) == datetime(2024, 5, 20, 0, tzinfo=timezone.utc)
+    for bad in ("yesterday", "2099-01-01"):
+        try:
+            parse_since(bad, now)
+        except EtlError as exc:
+            assert "--since" in str(exc)
+        else:
+            raise AssertionError(bad)
+    assert check_handle("@AcmeCare") == "AcmeCare"

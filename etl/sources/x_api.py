@@ -96,7 +96,7 @@ class Puller:
     def __init__(self, client: XClient, handle: str, *, since: datetime | None = None,
                  now: datetime | None = None, archive: Path | None = None):
         self.client, self.since = client, since
-        self.handle, self.user_id, self.account = check_handle(handle), None, None
+        self.handle, self.user_id = check_handle(handle), None
         self.now = now or datetime.now(timezone.utc)
         self.user_auth = not client.has_app_auth
         self.archive = None
@@ -120,7 +120,6 @@ class Puller:
             raise XApiError(f"@{self.handle}: no such X account")
         self._archive([response])
         self.handle, self.user_id = user.get("username") or self.handle, str(user["id"])
-        self.account = {"id": self.user_id, "username": self.handle}
         return user
 
     @_api_errors
@@ -201,6 +200,7 @@ class Puller:
                              f"@{me.get('username')}, not @{self.handle}")
             return got
         since = self.since
+        cursor = None if since else cursor          # an explicit --since backfills from there
 
         def reached_known(response: dict) -> bool:
             items = items_of([response])
