@@ -302,16 +302,16 @@ rule_care_negation as (
 ),
 
 sums as (
+    -- summed as decimals: the same text always gets the same score, whatever the thread order
     select
         id,
         sum(
-            v5 * case
+            (v5 * case
                 when but_pos is null or pos = but_pos then 1.0
                 when pos < but_pos then 0.5
                 else 1.5
-            end
-            + no_refund
-        ) as total,
+            end + no_refund)::decimal(18, 9)
+        )::double as total,
         any_value(punct) as punct,
     from rule_care_negation
     group by id
