@@ -119,7 +119,8 @@ def floor(path: Path, repeat: int) -> dict:
     """DuckDB alone on the same file: count the records, then parse every field into a table."""
     scans, parses, load_avg = [], [], proc.load_average()
     for _ in range(repeat):
-        con = duckdb.connect(config={"enable_progress_bar": False})
+        con = duckdb.connect()
+        con.execute("set enable_progress_bar = false")
         try:
             began = time.perf_counter()
             records = queries.rows(con, "floor_scan", {"path": str(path)})[0][0]
