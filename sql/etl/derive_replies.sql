@@ -24,14 +24,18 @@ with
 outbound as (
     select
         message_id,
-        coalesce(text, '') as text
+        -- Replies differ mostly in the @handles they open with, which no rule below reads (the
+        -- words drop @handles, a signature sits at the end): each distinct rest is judged once.
+        regexp_replace(coalesce(text, ''), '^([@＠]\w+\s+)+', '') as text
     from messages
     where direction = 'outbound'
 ),
 
+distinct_texts as (select distinct text from outbound),
+
 prepared as (
     select
-        message_id,
+        text,
         -- the end of the text, where signatures sit
         regexp_replace(
             regexp_replace(
@@ -48,12 +52,12 @@ prepared as (
                 '\b\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)', ' ', 'g'),
             '\b(private|secure|secured)( private| secure| secured)? (link|chat)\b',
             ' direct message ', 'g') as words
-    from outbound
+    from distinct_texts
 ),
 
 signed as (
     select
-        message_id,
+        text,
         words,
         -- names in Latin letters (with accents); a Unicode letter class (\pL) makes RE2 ~60x
         -- slower on this end-anchored pattern
@@ -70,7 +74,7 @@ signed as (
 
 final as (
     select
-        message_id,
+        text,
         case
             when lower(signature) not in (
                 '', 'thanks', 'thank', 'thx', 'ty', 'cheers', 'regards', 'team', 'support',
@@ -109,7 +113,9 @@ final as (
     from signed
 )
 
-select * from final;
+select outbound.message_id, final.* exclude (text)
+from outbound
+join final using (text);
 
 create or replace table replies as
 with
