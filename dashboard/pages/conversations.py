@@ -139,7 +139,7 @@ def _conversation_id(selected: str | None) -> str:
 def _export(params: dict, rows) -> None:
     if rows.empty:
         return
-    cols = st.columns([1, 1, 6])
+    cols = st.columns([1.4, 1.6, 4])
     everything = dict(params, limit=None)
     with cols[0]:
         st.download_button("Export CSV", data=lambda: ui.csv_bytes(_all_rows(everything)),
