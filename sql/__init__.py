@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import resource
 import sys
 import time
 from pathlib import Path
@@ -60,16 +61,24 @@ def execute_script(con, name: str, params: dict | None = None) -> None:
     timed = bool(os.environ.get(TIMINGS_ENV))
     for number, statement in enumerate(split_statements(sql_text), start=1):
         used = {k: v for k, v in bound.items() if k in params_of(statement)}
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu_seconds()
         con.execute(statement, used)
         if timed:
-            _log_timing(name, number, statement, time.perf_counter() - began)
+            _log_timing(name, number, statement, time.perf_counter() - began, _cpu_seconds() - cpu)
 
 
-def _log_timing(name: str, number: int, statement: str, seconds: float) -> None:
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _log_timing(name: str, number: int, statement: str, seconds: float, cpu: float) -> None:
+    """One line: wall time, CPU time of the process (all DuckDB threads; other load on the
+    machine inflates the wall time, much less the CPU time), the statement's first line."""
     first = next((l.strip() for l in statement.splitlines()
                   if l.strip() and not l.strip().startswith("--")), "")
-    print(f"sql-timing {seconds:8.3f}s {name}#{number} {first[:80]}", file=sys.stderr, flush=True)
+    print(f"sql-timing {seconds:8.3f}s cpu {cpu:7.3f}s {name}#{number} {first[:72]}",
+          file=sys.stderr, flush=True)
 
 
 def split_statements(sql_text: str) -> list[str]:
