@@ -38,7 +38,7 @@ create table if not exists rejected (
     run_id   bigint,
     source   text,
     file     text,
-    line     bigint,                        -- record number in the file (1 = first data row)
+    line     bigint,                        -- physical line where the record starts (header = 1)
     raw      text,
     reason   text not null
 );
