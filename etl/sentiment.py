@@ -29,7 +29,6 @@ import sql
 THRESHOLD = 0.05  # VADER's standard cut: compound >= 0.05 positive, <= -0.05 negative
 LABELS = ("negative", "neutral", "positive")
 CARE_LEXICON = Path(__file__).with_name("care_lexicon.tsv")
-VADER_DIR = Path(vader.__file__).resolve().parent
 # Every emoji whose VADER description carries sentiment lies in these blocks (checked in tests).
 EMOJI_BLOCKS = re.compile("[\u2300-\u27bf\u2900-\u2bff\U0001f000-\U0001faff]")
 # Punctuation that touches a word goes (VADER strips it at token ends); the care variant keeps
