@@ -1,8 +1,16 @@
-"""Derive: rebuild conversations, replies and message keys from everything loaded, in SQL."""
+"""Derive: rebuild conversations, replies and message keys from everything loaded, in SQL.
+
+After a small load only the touched conversations are re-derived (etl/derive_scope.py), with the
+same steps; CAREPULSE_DERIVE=full forces a full derive.
+"""
 from __future__ import annotations
 
+import os
+
+import duckdb
+
 import sql
-from etl import business_hours, events
+from etl import business_hours, derive_scope, events
 from etl.config import Config
 from etl.settings import DM_HANDOFF_HOURS
 
@@ -14,5 +22,15 @@ def rebuild(con, config: Config) -> None:
     business_hours.store(con, config)   # business figures always follow the stored config
     events.store(con, config.events_path)   # the calendar file, as of this load
     params = {"dm_handoff_hours": DM_HANDOFF_HOURS}
-    for step in STEPS:
-        sql.execute_script(con, step, params)
+    fingerprint = derive_scope.fingerprint(con, STEPS)
+    mode = None
+    if os.environ.get("CAREPULSE_DERIVE") != "full":
+        try:
+            mode = derive_scope.try_incremental(con, STEPS, params, fingerprint)
+        except duckdb.Error:
+            mode = None   # e.g. a derived table of an older layout: the full derive replaces it
+    if mode is None:
+        for step in STEPS:
+            sql.execute_script(con, step, params)
+        mode = "full"
+    derive_scope.save_state(con, fingerprint, mode)

@@ -1,0 +1,135 @@
+"""Incremental derive: re-derive only the conversations a load touched, with the same SQL.
+
+A full derive reads every message. After a small load, only some conversations can change: the
+new messages' own, the ones they answer or that answer them (a reply can arrive before its
+parent), and the same customers' conversations starting within a DM-handoff window of those
+(a DM conversation decides whether a public one moved to DM). `try_incremental` collects them
+and their context (sql/etl/scope_*.sql), copies those whole conversations into an attached
+in-memory database, runs the unchanged derive steps there (reads of other tables fall through to
+the loaded database), and writes back the rows that may have changed. Those rows are exactly what
+a full derive would give (tests/test_bench_incremental.py compares the two). The one assumption
+about the steps: a conversation's row depends on other conversations only through the same
+customer's conversations within `dm_handoff_hours` of it.
+
+It declines, and the caller derives in full, when: the derive SQL, the configuration or the
+event calendar changed since the last derive (schedules recompute history); the scope is more
+than MAX_SHARE of the messages; a derived table is missing; a step creates a table this module
+does not know how to merge; or a brand account appeared that the scope did not foresee. (New
+brand accounts are foreseen: old customer messages that @mention them join the scope.)
+"""
+from __future__ import annotations
+
+import hashlib
+
+import sql
+
+MAX_SHARE = 0.25           # above this share of messages in scope, a full derive is cheaper
+SCOPE_DB = "derive_scope"
+MERGED = {"messages", "conversations", "replies", "event_matches", "business_intervals"}
+DERIVED = ("conversations", "replies", "event_matches")
+GLOBAL_STEPS = ("etl/derive_business",)   # whole-table steps, re-run on the loaded database
+
+
+def fingerprint(con, steps: tuple[str, ...]) -> str:
+    """Digest of everything besides messages that derived rows depend on: the steps' SQL, the
+    stored configuration and the event calendar."""
+    h = hashlib.sha256()
+    for step in steps:
+        h.update(step.encode() + b"\0" + sql.text(step).encode() + b"\0")
+    for table in sql.query(con, "etl/derive_inputs")["table_name"]:
+        row = sql.query(con, "etl/derive_input_digest", {"table": table}).iloc[0]
+        h.update(f"{table}:{row['rows']}:{row['digest']}\0".encode())
+    return h.hexdigest()
+
+
+def last_state(con) -> tuple[str | None, str | None]:
+    row = sql.query(con, "etl/derive_state").iloc[0]
+    return row["fingerprint"], row["mode"]
+
+
+def save_state(con, fingerprint_: str, mode: str) -> None:
+    sql.execute_script(con, "etl/derive_state_save", {"fingerprint": fingerprint_, "mode": mode})
+
+
+def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str) -> str | None:
+    """Derive incrementally if that is exact and worth it; returns the mode it ran in
+    ('incremental: ...'), or None with nothing changed when the caller must derive in full."""
+    stored, _ = last_state(con)
+    if stored != fingerprint_:
+        return None
+    if not _derived_tables_present(con):
+        return None
+    counts = sql.query(con, "etl/scope_counts").iloc[0]
+    total, new = int(counts["messages"]), int(counts["new_messages"])
+    if total == 0 or new > MAX_SHARE * total:
+        return None
+    sql.execute_script(con, "etl/scope_seed")
+    sql.execute_script(con, "etl/scope_new_accounts")
+    new_accounts = int(sql.query(con, "etl/scope_new_account_count").iloc[0]["accounts"])
+    if new_accounts:
+        sql.execute_script(con, "etl/scope_mentions")
+    sql.execute_script(con, "etl/scope_context", params)
+    database = _current_database(con)
+    accounts_expected = _brand_accounts(con) + new_accounts
+    con.execute(f"attach ':memory:' as {SCOPE_DB}")
+    try:
+        sql.execute_script(con, "etl/scope_copy")
+        scope = int(sql.query(con, "etl/scope_message_count").iloc[0]["scope_messages"])
+        if scope > MAX_SHARE * total:
+            return None
+        if scope == 0:
+            _run_global(con, steps, params)
+            return "incremental: nothing new"
+        _run_in_scope(con, database, steps, params)
+        # a brand account nobody foresaw (scope_new_accounts.sql) could brand old messages
+        # anywhere: the full derive that follows sees it too (brand accounts only grow)
+        if not _scope_tables(con) <= MERGED or _brand_accounts(con) != accounts_expected:
+            return None
+        sql.execute_script(con, "etl/scope_merge")
+    finally:
+        con.execute(f"detach {SCOPE_DB}")
+    _run_global(con, steps, params)
+    return f"incremental: {scope:,} of {total:,} messages ({new:,} new)"
+
+
+def _run_global(con, steps: tuple[str, ...], params: dict) -> None:
+    for step in steps:
+        if step in GLOBAL_STEPS:
+            sql.execute_script(con, step, params)
+
+
+def _run_in_scope(con, database: str, steps: tuple[str, ...], params: dict) -> None:
+    """The steps, unchanged, with derive_scope first on the search path: they read and write its
+    messages and create their tables there; other tables (configuration, events, brand accounts)
+    are the loaded database's."""
+    con.execute(f"use {SCOPE_DB}")
+    con.execute(f"set search_path = '{SCOPE_DB}.main,{_ident(database)}.main'")
+    try:
+        for step in steps:
+            sql.execute_script(con, step, params)
+    finally:
+        con.execute(f"use {_ident(database)}")
+        con.execute("reset search_path")
+
+
+def _derived_tables_present(con) -> bool:
+    present = set(sql.query(con, "etl/scope_tables", {"database": _current_database(con)})
+                  ["table_name"])
+    return set(DERIVED) <= present
+
+
+def _scope_tables(con) -> set[str]:
+    return set(sql.query(con, "etl/scope_tables", {"database": SCOPE_DB})["table_name"])
+
+
+def _brand_accounts(con) -> int:
+    return int(sql.query(con, "etl/scope_brand_accounts").iloc[0]["accounts"])
+
+
+def _current_database(con) -> str:
+    return str(sql.query(con, "etl/current_database").iloc[0]["name"])
+
+
+def _ident(name: str) -> str:
+    # a catalog name DuckDB derived from the file name; quoted as an identifier, never a value
+    return '"' + name.replace('"', '""').replace("'", "''") + '"'
