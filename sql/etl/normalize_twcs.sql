@@ -102,7 +102,17 @@ select * from final;
 
 -- The raw record (JSON) of the rows that need it: the rejected ones, and every copy of an id
 -- save_messages must compare by content (seen twice in this file, or already stored). Building
--- it for every row would cost more than the rest of this file.
+-- it for every row would cost more than the rest of this file. (The records are listed first:
+-- the update then joins raw_twcs on those few rows only.)
+create or replace temp table staged_raw_needed as
+select record
+from staged
+where reject_reason is not null
+   or message_id in (select message_id from staged group by message_id having count(*) > 1)
+   or message_id in (
+       select message_id from messages where message_id in (select message_id from staged)
+   );
+
 update staged
 set raw = to_json({
     tweet_id: raw_twcs.tweet_id, author_id: raw_twcs.author_id, inbound: raw_twcs.inbound,
@@ -112,12 +122,4 @@ set raw = to_json({
 })::varchar
 from raw_twcs
 where raw_twcs.record = staged.record
-  and (
-      staged.reject_reason is not null
-      or staged.message_id in (
-          select message_id from staged group by message_id having count(*) > 1
-      )
-      or staged.message_id in (
-          select message_id from messages where message_id in (select message_id from staged)
-      )
-  );
+  and raw_twcs.record in (select record from staged_raw_needed);
