@@ -23,15 +23,17 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import duckdb
 
-from bench import dataset, proc, queries
+from bench import dataset, proc, queries, steps
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROWS = 2_800_000
@@ -146,6 +148,8 @@ def full_load(data: dataset.Dataset, serving: Path, folder: Path, repeat: int) -
     result = proc.median_of(runs)
     result["summary"] = summary
     result["db_bytes"] = serving.stat().st_size
+    result["derive_mode"] = steps.derive_mode(serving)
+    result["top_statements"] = top_statements(runs)
     return result
 
 
@@ -175,8 +179,10 @@ def incremental(data: dataset.Dataset, serving: Path, folder: Path, repeat: int)
                        "carepulse load twcs (next day)")
         summary = json.loads(m.stdout)
         runs.append(m)
+        mode = steps.derive_mode(target)
     _remove_db(target)
-    return dict(proc.median_of(runs), summary=summary)
+    return dict(proc.median_of(runs), summary=summary, derive_mode=mode,
+                top_statements=top_statements(runs))
 
 
 def pages(serving: Path, folder: Path, reruns: int, scenarios: int | None) -> dict:
@@ -203,7 +209,23 @@ def ratios(result: dict) -> dict:
 
 def _carepulse_load(db: Path, csv: str, config: str, log: Path) -> proc.Measured:
     return proc.python("etl.cli", "load", "twcs", csv, "--db", db, "--config", config, "--json",
-                       log=log)
+                       log=log, env={"CAREPULSE_SQL_TIMINGS": "1"})
+
+
+_TIMING = re.compile(r"sql-timing\s+([\d.]+)s cpu\s+([\d.]+)s (\S+)")
+
+
+def top_statements(runs: list[proc.Measured], n: int = 12) -> list[dict]:
+    """The SQL statements that took the most time in a load (CAREPULSE_SQL_TIMINGS lines),
+    as the median over the runs, slowest first."""
+    walls, cpus = defaultdict(list), defaultdict(list)
+    for m in runs:
+        for wall, cpu, name in _TIMING.findall(m.stderr):
+            walls[name].append(float(wall))
+            cpus[name].append(float(cpu))
+    rows = [dict(statement=k, wall_s=round(statistics.median(v), 3),
+                 cpu_s=round(statistics.median(cpus[k]), 3)) for k, v in walls.items()]
+    return sorted(rows, key=lambda r: -r["wall_s"])[:n]
 
 
 def _remove_db(path: Path) -> None:
@@ -231,6 +253,13 @@ def print_report(report: dict) -> None:
             r["load_with_sentiment_s"], r["load_over_scan"], r["load_over_parse"],
             f"{r['load_rows_per_s']:,}", f"{ld['peak_rss_mib']:,.0f}",
             inc["median_seconds"], f"{inc['peak_rss_mib']:,.0f}", ld["load_before"])))
+    for s in report["sizes"]:
+        print(f"\n== where the time goes at {s['dataset']['base_rows']:,} rows "
+              f"(median wall / CPU seconds per SQL statement)")
+        for what in ("load", "incremental"):
+            print(f"-- {what} ({s[what].get('derive_mode')})")
+            for row in s[what].get("top_statements", [])[:8]:
+                print(f"   {row['wall_s']:7.2f}  {row['cpu_s']:7.2f}  {row['statement']}")
     for s in report["sizes"]:
         if "pages" not in s:
             continue

@@ -27,6 +27,14 @@ def unscored(db: Path) -> int:
         con.close()
 
 
+def derive_mode(db: Path) -> str | None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return queries.rows(con, "derive_mode")[0][0]
+    finally:
+        con.close()
+
+
 def sentiment(db: Path) -> dict:
     from etl import publish, sentiment as scorer
 
