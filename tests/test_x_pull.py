@@ -404,6 +404,9 @@ def test_tokens_never_reach_output_logs_errors_or_the_database(
                                              "oauthlib.oauth1.rfc5849")]
     for logger in chatty:
         monkeypatch.setattr(logger, "level", logging.DEBUG)
+        # earlier tests in the same process (Streamlit's logging set-up) may have muted them
+        monkeypatch.setattr(logger, "disabled", False)
+        monkeypatch.setattr(logger, "propagate", True)
     caplog.set_level(logging.DEBUG)
 
     code, out, err = cli("pull", "--brand", "AcmeCare", "--db", db, "--save-responses",
