@@ -71,7 +71,7 @@ def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str
     sql.execute_script(con, "etl/scope_context", params)
     database = _current_database(con)
     accounts_expected = _brand_accounts(con) + new_accounts
-    con.execute(f"attach ':memory:' as {SCOPE_DB}")
+    con.execute(f"attach ':memory:' as {SCOPE_DB}")  # sql-identifier: a module constant
     try:
         sql.execute_script(con, "etl/scope_copy")
         scope = int(sql.query(con, "etl/scope_message_count").iloc[0]["scope_messages"])
@@ -103,7 +103,7 @@ def _run_in_scope(con, database: str, steps: tuple[str, ...], params: dict) -> N
     messages and create their tables there; other tables (configuration, events, brand accounts)
     are the loaded database's."""
     con.execute(f"use {SCOPE_DB}")
-    con.execute(f"set search_path = '{SCOPE_DB}.main,{_ident(database)}.main'")
+    con.execute(f"set search_path = '{SCOPE_DB}.main,{_ident(database)}.main'")  # sql-identifier: constant + quoted catalog name
     try:
         for step in steps:
             sql.execute_script(con, step, params)
