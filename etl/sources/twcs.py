@@ -135,7 +135,7 @@ def count_records(path: Path) -> tuple[int, np.ndarray]:
     Independent of any CSV parser: a newline ends a record when the number of '"' before it is
     even (doubled quotes inside a quoted field keep the parity). Blank lines are not records.
     """
-    ends, parity, offset = [], 0, 0
+    ends, all_newlines, parity, offset = [], [], 0, 0
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             buf = np.frombuffer(chunk, dtype=np.uint8)
@@ -144,6 +144,7 @@ def count_records(path: Path) -> tuple[int, np.ndarray]:
             before = np.searchsorted(quotes, newlines) + parity
             is_end = (before % 2) == 0
             ends.append(newlines[is_end] + offset)
+            all_newlines.append(newlines + offset)
             parity = (parity + len(quotes)) % 2
             offset += len(chunk)
     total = offset
@@ -153,7 +154,10 @@ def count_records(path: Path) -> tuple[int, np.ndarray]:
     starts = np.concatenate(([0], end_pos[:-1] + 1))
     lengths = end_pos - starts
     blank = lengths <= _crlf_len(path, starts, lengths)
-    line_of_start = _line_numbers(path, starts)
+    # physical line of each start = newlines before it + 1 (kept from the pass above: a second
+    # pass over the file would cost as much again, and a whole-file mask as much memory)
+    newline_pos = np.concatenate(all_newlines) if all_newlines else np.empty(0, dtype=np.int64)
+    line_of_start = np.searchsorted(newline_pos, starts) + 1
     keep = ~blank
     keep[0] = False                                  # the header
     return int(keep.sum()), line_of_start[keep]
@@ -167,14 +171,6 @@ def _crlf_len(path: Path, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray
         data = np.memmap(path, dtype=np.uint8, mode="r")
         out[ones] = (data[starts[ones]] == 13).astype(np.int64)
     return out
-
-
-def _line_numbers(path: Path, starts: np.ndarray) -> np.ndarray:
-    if path.stat().st_size == 0:
-        return np.zeros(len(starts), dtype=np.int64)
-    data = np.memmap(path, dtype=np.uint8, mode="r")
-    newlines = np.flatnonzero(data == 10)
-    return np.searchsorted(newlines, starts) + 1
 
 
 def read(con, layout: CsvLayout) -> RawRead:
