@@ -9,7 +9,6 @@ CRLF, latin-1 bytes. The header decides which column is which.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import sys
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 import sql
 from etl.errors import EtlError
@@ -95,16 +95,45 @@ def _refuse_non_text(head: bytes, path: Path) -> None:
 
 
 def _encoding_of(path: Path) -> str:
-    """UTF-8 when the whole file decodes as UTF-8, else latin-1 (which decodes any byte)."""
-    dec = codecs.getincrementaldecoder("utf-8")()
+    """UTF-8 when the whole file is valid UTF-8, else latin-1 (which decodes any byte).
+
+    Arrow validates each chunk (vectorised; decoding to Python strings cost seconds per GB);
+    a chunk ends before a character it would split, whose bytes start the next one.
+    """
+    carry = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            data = carry + chunk if carry else chunk
+            cut = _last_char_boundary(data)
+            if not _valid_utf8(memoryview(data)[:cut]):
+                return "latin-1"
+            carry = data[cut:]
+    return "utf-8" if _valid_utf8(carry) else "latin-1"
+
+
+def _last_char_boundary(data: bytes) -> int:
+    """Length of the longest prefix of `data` that does not end inside a UTF-8 sequence."""
+    n = len(data)
+    for back in range(1, min(4, n) + 1):
+        byte = data[n - back]
+        if byte < 0x80:
+            return n
+        if byte >= 0xC0:                              # a lead byte: is its sequence whole?
+            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return n if back >= size else n - back
+    return n
+
+
+def _valid_utf8(buf) -> bool:
+    if not len(buf):
+        return True
+    offsets = pa.array([0, len(buf)], type=pa.int64()).buffers()[1]
+    array = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(buf)])
     try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                dec.decode(chunk)
-            dec.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "utf-8"
+        array.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _header_of(head: bytes, encoding: str, path: Path) -> tuple[str, ...]:
