@@ -46,7 +46,6 @@ select
     messages.author_id,
     messages.brand as named_brand,
     messages.created_at,
-    messages.text,
     coalesce(roots.root, messages.message_id) as conversation_id
 from messages
 left join roots using (message_id);
@@ -79,10 +78,15 @@ create or replace temp table mentioned_brand as
 with
 
 unbranded as (
-    select message_id, regexp_extract_all(text, '@([A-Za-z0-9_]+)', 1) as handles
-    from threads
-    where direction = 'inbound'
-      and conversation_id not in (select conversation_id from conversation_brand)
+    -- (texts come from messages: carrying every text through `threads` costs more)
+    select messages.message_id, regexp_extract_all(messages.text, '@([A-Za-z0-9_]+)', 1) as handles
+    from messages
+    where messages.message_id in (
+        select message_id
+        from threads
+        where direction = 'inbound'
+          and conversation_id not in (select conversation_id from conversation_brand)
+    )
 ),
 
 mentions as (
