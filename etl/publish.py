@@ -22,9 +22,23 @@ from etl.errors import EtlError
 import sql
 
 
+# Share of the machine's memory one DuckDB instance may use (DuckDB's default is 80% per
+# instance). The ETL and the dashboard's readers (one instance per open data version) run side
+# by side, and the machine has no swap: together they must fit. Above its limit DuckDB spills to
+# a temp directory beside the database. Measured in docs/performance.md (30M rows).
+WRITER_MEMORY_SHARE = 0.5
+READER_MEMORY_SHARE = 0.2
+
+
+def memory_limit(share: float) -> str:
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(256, int(total * share / 2**20))}MiB"
+
+
 def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = '{memory_limit(WRITER_MEMORY_SHARE)}'")
     sql.execute_script(con, "etl/schema")
     return con
 
@@ -116,6 +130,7 @@ def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     try:
         con.execute("set global TimeZone = 'UTC'")
+        con.execute(f"set global memory_limit = '{memory_limit(READER_MEMORY_SHARE)}'")
         con.execute("attach $path as published (read_only)", {"path": str(db)})
         con.execute("use published")
         con.execute("detach memory")
