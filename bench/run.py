@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {rows:,} rows", flush=True)
         report["sizes"].append(bench_size(rows, out / f"rows_{rows}", args))
         (out / "results.json").write_text(json.dumps(report, indent=2, default=str))
+        # each size also on its own, so runs of different sizes can be combined later
+        (out / f"result_{rows}.json").write_text(
+            json.dumps(dict(report, sizes=report["sizes"][-1:]), indent=2, default=str))
     print_report(report)
     print(f"\nfull results: {out / 'results.json'}")
     return 0
