@@ -46,6 +46,7 @@ TYPICAL = {
     "frt_above_minutes": None,
     "limit": 500,
     "horizon_minutes": None,
+    "max_age_hours": 168,          # dashboard/pages/sla.py STALE_HOURS
 }
 
 
