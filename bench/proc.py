@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass
 class Measured:
     seconds: float
+    cpu_seconds: float          # user + system time of the child (all its threads)
     peak_rss_mib: float
     load_before: float          # 1-minute load average when the run started
     returncode: int
@@ -44,7 +45,8 @@ def run(args: list[str], log: Path, env: dict | None = None) -> Measured:
         seconds = time.perf_counter() - began
         child.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss is in KiB on Linux
-    return Measured(round(seconds, 3), round(usage.ru_maxrss / 1024, 1), load, child.returncode,
+    return Measured(round(seconds, 3), round(usage.ru_utime + usage.ru_stime, 2),
+                    round(usage.ru_maxrss / 1024, 1), load, child.returncode,
                     out_path.read_text(errors="replace"), err_path.read_text(errors="replace"))
 
 
@@ -64,5 +66,6 @@ def median_of(runs: list[Measured]) -> dict:
     ordered = sorted(runs, key=lambda m: m.seconds)
     mid = ordered[(len(ordered) - 1) // 2]
     return dict(mid.as_dict(), runs=[m.seconds for m in runs],
+                cpu_runs=[m.cpu_seconds for m in runs],
                 peak_rss_mib=max(m.peak_rss_mib for m in runs),
                 median_seconds=round(statistics.median(m.seconds for m in runs), 3))
