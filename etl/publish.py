@@ -36,9 +36,8 @@ def memory_limit(share: float) -> str:
 
 
 def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"memory_limit": memory_limit(WRITER_MEMORY_SHARE)})
     con.execute("set TimeZone = 'UTC'")
-    con.execute(f"set memory_limit = '{memory_limit(WRITER_MEMORY_SHARE)}'")
     sql.execute_script(con, "etl/schema")
     return con
 
@@ -127,10 +126,9 @@ def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
     db = Path(db)
     if not db.exists():
         raise EtlError(f"{db}: no database yet; run `carepulse demo` or `carepulse load` first")
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": memory_limit(READER_MEMORY_SHARE)})
     try:
         con.execute("set global TimeZone = 'UTC'")
-        con.execute(f"set global memory_limit = '{memory_limit(READER_MEMORY_SHARE)}'")
         con.execute("attach $path as published (read_only)", {"path": str(db)})
         con.execute("use published")
         con.execute("detach memory")
