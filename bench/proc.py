@@ -1,6 +1,7 @@
 """Run a command as a child process: wall time, peak memory (its own), machine load beside it."""
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -34,19 +35,20 @@ def load_average() -> float:
 
 
 def run(args: list[str], log: Path, env: dict | None = None) -> Measured:
-    """Run `args` with stdout/stderr in `log`.out/.err; peak RSS is this child's alone (wait4)."""
+    """Run `args` with stdout/stderr in `log`.out/.err; wall, CPU and peak RSS are the command's
+    own, taken by a small helper process (bench/spawn.py says why)."""
     load = load_average()
     out_path, err_path = Path(f"{log}.out"), Path(f"{log}.err")
+    usage_path = Path(f"{log}.usage.json")
     with open(out_path, "w") as out, open(err_path, "w") as err:
-        began = time.perf_counter()
-        child = subprocess.Popen(args, stdout=out, stderr=err, cwd=ROOT,
+        helper = [sys.executable, "-m", "bench.spawn", str(usage_path), "--", *args]
+        child = subprocess.Popen(helper, stdout=out, stderr=err, cwd=ROOT,
                                  env=dict(os.environ, **(env or {})))
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - began
-        child.returncode = os.waitstatus_to_exitcode(status)
+        child.wait()
+    usage = json.loads(usage_path.read_text())
     # ru_maxrss is in KiB on Linux
-    return Measured(round(seconds, 3), round(usage.ru_utime + usage.ru_stime, 2),
-                    round(usage.ru_maxrss / 1024, 1), load, child.returncode,
+    return Measured(round(usage["seconds"], 3), round(usage["cpu_seconds"], 2),
+                    round(usage["maxrss_kib"] / 1024, 1), load, usage["returncode"],
                     out_path.read_text(errors="replace"), err_path.read_text(errors="replace"))
 
 

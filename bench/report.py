@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         rows = f"{size['dataset']['base_rows']:,}"
         for what in ("load", "incremental"):
-            print(f"\n{what} at {rows} rows ({size[what].get('derive_mode')}), slowest statements\n")
+            mode = size[what].get("derive_mode")
+            print(f"\n{what} at {rows} rows ({mode}), slowest statements\n")
             print(statements_table(size, what))
         if "pages" in size:
             print(f"\ndashboard queries at {rows} rows "

@@ -78,8 +78,9 @@ def parse_args(argv):
 
 
 def machine() -> dict:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return dict(cpus=os.cpu_count(), python=platform.python_version(), duckdb=duckdb.__version__,
-                memory_gib=round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1))
+                memory_gib=round(memory / 2**30, 1))
 
 
 def bench_size(rows: int, folder: Path, args) -> dict:
@@ -112,7 +113,8 @@ def get_dataset(rows: int, folder: Path, args) -> dataset.Dataset:
     saved = folder / "dataset.json"
     if args.reuse and saved.exists():
         known = json.loads(saved.read_text())
-        if known["rows"] == rows and Path(known["base"]).exists() and known.get("seed") == args.seed:
+        same = known["rows"] == rows and known.get("seed") == args.seed
+        if same and Path(known["base"]).exists():
             known.pop("seed")
             return dataset.Dataset(**known)
     data = dataset.make(folder, rows, args.seed)
@@ -193,7 +195,8 @@ def pages(serving: Path, folder: Path, reruns: int, scenarios: int | None) -> di
     extra = ["--scenarios", scenarios] if scenarios else []
     m = proc.check(proc.python("bench.pages", serving, out, "--reruns", reruns, *extra,
                                log=folder / "pages"), "bench.pages")
-    return dict(json.loads(out.read_text()), peak_rss_mib=m.peak_rss_mib, load_before=m.load_before)
+    return dict(json.loads(out.read_text()), peak_rss_mib=m.peak_rss_mib,
+                load_before=m.load_before)
 
 
 def ratios(result: dict) -> dict:
@@ -267,17 +270,20 @@ def print_report(report: dict) -> None:
         if "pages" not in s:
             continue
         print(f"\n== dashboard queries at {s['dataset']['base_rows']:,} rows "
-              f"(ms; warm = median of reruns; reader peak RSS {s['pages']['peak_rss_mib']:,.0f} MiB)")
+              f"(ms; warm = median of reruns; "
+              f"reader peak RSS {s['pages']['peak_rss_mib']:,.0f} MiB)")
         for sc in s["pages"]["scenarios"]:
             print(f"-- {sc['scenario']}")
             for page, v in sc["pages"].items():
                 flag = "" if v["warm_ms"] <= TARGETS["page_warm_ms"] else "  (above 150 ms)"
-                print(f"   page {page:<14} warm {v['warm_ms']:>8.1f}  cold {v['cold_ms']:>8.1f}{flag}")
+                print(f"   page {page:<14} warm {v['warm_ms']:>8.1f}  "
+                      f"cold {v['cold_ms']:>8.1f}{flag}")
             for q in sc["queries"]:
                 if "skipped" in q:
                     print(f"   {q['query']:<36} skipped: {q['skipped']}")
                 else:
-                    print(f"   {q['query']:<36} warm {q['warm_ms']:>8.1f}  cold {q['cold_ms']:>8.1f}"
+                    print(f"   {q['query']:<36} warm {q['warm_ms']:>8.1f}  "
+                          f"cold {q['cold_ms']:>8.1f}"
                           f"  rows {q['rows']}")
 
 

@@ -47,7 +47,8 @@ def test_the_distinct_text_shortcut_gives_the_per_row_flags(tmp_path):
     con.execute("create table with_shortcut as select * from outbound_flags")
     con.execute(statement.replace(SHORTCUT, PER_ROW))
     differ = con.execute(
-        "select count(*) from (select * from with_shortcut except all select * from outbound_flags)"
+        "select count(*) from "
+        "(select * from with_shortcut except all select * from outbound_flags)"
     ).fetchall()[0][0]
     flagged = con.execute("select count(*) filter (where dm_redirect), count(agent) "
                           "from outbound_flags").fetchall()[0]
