@@ -7,8 +7,8 @@ Scenarios (what a manager opens): all brands over the last 30 days of data, the 
 over the last 30 days, and all brands over the dashboard's default period (last 90 days).
 Cold = the first run on a fresh read-only connection (`etl.api.open_reader`, as the dashboard
 opens one per published version); warm = the median of `reruns` reruns on that connection.
-Pages: each module of dashboard/pages (plus the shared sidebar, dashboard/filters.py) is charged
-for every query file it names, directly or through a function of dashboard/pages/common.py, once
+Pages: each module of dashboard/views (plus the shared sidebar, dashboard/filters.py) is charged
+for every query file it names, directly or through a function of dashboard/views/common.py, once
 per mention (the overview runs response_times twice: this period and the previous one).
 Runs in its own process so that its peak memory is the serving side's alone.
 """
@@ -29,7 +29,7 @@ from etl import api
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS = ("meta", "metrics", "dashboard")
 SIDEBAR = "dashboard/filters.py"
-SHARED = "dashboard/pages/common.py"
+SHARED = "dashboard/views/common.py"
 
 # Typical values of the filter parameters the pages bind (see dashboard/filters.py and pages);
 # brands / start / end / brand / conversation_id are set per scenario.
@@ -46,7 +46,7 @@ TYPICAL = {
     "frt_above_minutes": None,
     "limit": 500,
     "horizon_minutes": None,
-    "max_age_hours": 168,          # dashboard/pages/sla.py STALE_HOURS
+    "max_age_hours": 168,          # dashboard/views/sla.py STALE_HOURS
 }
 
 
@@ -62,7 +62,7 @@ def page_queries(names: list[str]) -> dict[str, list[str]]:
     known = set(names)
     shared = _function_queries(ROOT / SHARED, known)
     pages = {}
-    for path in sorted((ROOT / "dashboard" / "pages").glob("*.py")):
+    for path in sorted((ROOT / "dashboard" / "views").glob("*.py")):
         if path.name in ("__init__.py", "common.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -12,8 +12,8 @@ Configuration (first match wins; see docs/security.md):
 - the environment variable `CAREPULSE_PASSWORD`.
 
 `gate()` runs at the top of the router and `require()` before every query (dashboard/data.py):
-a page script reached by another route (Streamlit runs files under `pages/` directly until the
-router has called st.navigation once in the process) still shows nothing but the sign-in.
+a page script reached by another route (a page file run on its own, as AppTest can) still shows
+nothing but the sign-in.
 """
 from __future__ import annotations
 

@@ -1,13 +1,13 @@
 """The pages and their URL paths, built once per run by the router; pages link to each other
 through `page(name)` (st.page_link needs the st.Page object).
 
-Pages are files (dashboard/pages/<name>.py, each ending in `routes.run(page)`), so
+Pages are files (dashboard/views/<name>.py, each ending in `routes.run(page)`), so
 AppTest.switch_page can open them and tests can still import their functions.
 
-Because dashboard/pages/ exists, Streamlit also runs in its pages-folder mode: on the first
-request of a deep link (/sla), it executes pages/sla.py directly, without the router. `run`
-notices (no router active on this thread) and runs the whole app instead, whose navigation then
-runs the page again inside the router, with the sidebar and the URL's filters."""
+The folder is deliberately not called `pages/`: that name puts Streamlit in its pages-folder
+mode, which on the first request of a deep link (/sla) shows its raw list of page files for a
+moment and runs the page file without the router. `run` still guards against a page file run
+on its own (no router active on this thread): it runs the whole app instead."""
 from __future__ import annotations
 
 import contextlib
@@ -17,7 +17,7 @@ from typing import Callable
 
 import streamlit as st
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 # name -> (module, title, url path, icon). The default page has no url_path: it is served at /
 # (an explicit url_path on the default page breaks AppTest reruns in Streamlit 1.67).

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui, urlstate
 from dashboard.filters import Filters
-from dashboard.pages import common
+from dashboard.views import common
 from etl import api
 
 COLOURS = {"expected": "#f58518", "surprise": "#e45756"}

@@ -38,7 +38,7 @@ def measure(db: str, reruns: int = 3, query: dict | None = None) -> dict:
             for k, v in (query or {}).items():
                 at.query_params[k] = v
             if page != "overview":
-                at.switch_page(f"pages/{page}.py")
+                at.switch_page(f"views/{page}.py")
             routes.RENDER_LOG = []
             at.run()
             if at.exception:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import charts
-from dashboard.pages import common
+from dashboard.views import common
 from dashboard.filters import Filters
 
 

@@ -85,7 +85,7 @@ def test_every_page_renders_on_the_real_sample(loaded_db, page):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["from"] = "2017-10-01"
     at.query_params["to"] = "2017-12-31"
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     assert not [w.value for w in at.warning if "not available yet" in w.value]
     if page in ("sla", "channels"):

@@ -216,7 +216,7 @@ def test_missing_metric_file_is_announced_not_recomputed(demo, monkeypatch):
 
 
 def test_conversation_export_has_every_matching_row(demo):
-    from dashboard.pages import conversations
+    from dashboard.views import conversations
 
     at = open_page("conversations", PERIOD)
     shown = matching(at)

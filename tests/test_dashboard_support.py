@@ -43,7 +43,7 @@ def open_page(page: str, query: dict | None = None, timeout: float = 90) -> AppT
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if page != "overview":
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
     at.run()
     return at
 

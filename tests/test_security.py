@@ -149,14 +149,14 @@ def test_with_a_password_pages_wait_for_sign_in(how, dash, monkeypatch):
 
 
 def test_every_page_route_shows_only_the_sign_in(dash, monkeypatch):
-    """Streamlit can run a file under pages/ directly (before the router has declared its
-    navigation in the process); the data layer refuses such a session too."""
+    """A page file run on its own (AppTest can; Streamlit did in pages-folder mode) shows only the
+    sign-in: the data layer refuses such a session too."""
     from dashboard.routes import PAGES
 
     monkeypatch.setenv("CAREPULSE_PASSWORD", PASSWORD)
     for name, *_ in PAGES:
         at = app()
-        at.switch_page(f"pages/{name}.py")
+        at.switch_page(f"views/{name}.py")
         at.run()
         assert shows_only_sign_in(at), name
 
@@ -244,7 +244,7 @@ def test_hostile_url_params_render_and_change_nothing(dash):
         for param in URL_PARAMS:
             at.query_params[param] = list(HOSTILE)
         if name != "overview":
-            at.switch_page(f"pages/{name}.py")
+            at.switch_page(f"views/{name}.py")
         at.run()
         assert not at.exception, (name, [e.value for e in at.exception])
     assert digest(dash) == before
@@ -253,7 +253,7 @@ def test_hostile_url_params_render_and_change_nothing(dash):
 def test_hostile_conversation_id_in_the_text_box(dash):
     before = digest(dash)
     at = app()
-    at.switch_page("pages/conversations.py")
+    at.switch_page("views/conversations.py")
     at.run()
     assert [t.key for t in at.text_input] == ["c_conv"]
     for value in HOSTILE:

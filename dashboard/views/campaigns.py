@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data, routes, state, ui, urlstate
 from dashboard.filters import Filters
-from dashboard.pages import common
+from dashboard.views import common
 
 CALENDAR_HELP = """\
 Events live in a CSV file you edit: `events.csv` beside `carepulse.toml` (or the file its

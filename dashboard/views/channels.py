@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, routes, state, ui
-from dashboard.pages import common
+from dashboard.views import common
 
 
 def page() -> None:

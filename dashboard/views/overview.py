@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data, routes, state, ui
-from dashboard.pages import common
+from dashboard.views import common
 
 
 def page() -> None:

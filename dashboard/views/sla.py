@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data, routes, state, ui, urlstate
-from dashboard.pages import common
+from dashboard.views import common
 
 TARGETS = (15, 60, 240, 1440)
 GRAINS = ("day", "week")
