@@ -6,6 +6,7 @@ same steps; CAREPULSE_DERIVE=full forces a full derive.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import duckdb
 
@@ -16,6 +17,14 @@ from etl.settings import DM_HANDOFF_HOURS
 
 STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_replies",
          "etl/derive_campaigns", "etl/derive_conversations")
+SQL_DIR = Path(sql.__file__).resolve().parent
+
+
+def summary_steps() -> list[str]:
+    """sql/etl/summary_*.sql, in name order: small tables the dashboard reads instead of scanning
+    conversations and replies (docs/tables.md). Rebuilt whole after every derive, full or
+    incremental, so they never need the incremental merge."""
+    return [f"etl/{path.stem}" for path in sorted((SQL_DIR / "etl").glob("summary_*.sql"))]
 
 
 def rebuild(con, config: Config) -> None:
@@ -33,4 +42,6 @@ def rebuild(con, config: Config) -> None:
         for step in STEPS:
             sql.execute_script(con, step, params)
         mode = "full"
+    for step in summary_steps():
+        sql.execute_script(con, step, params)
     derive_scope.save_state(con, fingerprint, mode)
