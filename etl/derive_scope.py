@@ -2,14 +2,15 @@
 
 A full derive reads every message. After a small load, only some conversations can change: the
 new messages' own, the ones they answer or that answer them (a reply can arrive before its
-parent), and the same customers' conversations starting within a DM-handoff window of those
+parent), and the same customers' conversations that start within a DM-handoff window of those
 (a DM conversation decides whether a public one moved to DM). `try_incremental` collects them
-and their context (sql/etl/scope_*.sql), copies those whole conversations into an attached
-in-memory database, runs the unchanged derive steps there (reads of other tables fall through to
-the loaded database), and writes back the rows that may have changed. Those rows are exactly what
-a full derive would give (tests/test_bench_incremental.py compares the two). The one assumption
-about the steps: a conversation's row depends on other conversations only through the same
-customer's conversations within `dm_handoff_hours` of it.
+and their context, per customer from the earliest touched message of theirs
+(sql/etl/scope_*.sql), copies those whole conversations into an attached in-memory database,
+runs the unchanged derive steps there (reads of other tables fall through to the loaded
+database), and writes back the rows that changed. Those rows are exactly what a full derive
+would give (tests/test_bench_incremental.py, tests/test_derive_incremental_scope.py compare the
+two). The one assumption about the steps: a conversation's row depends on other conversations
+only through the same customer's conversations within `dm_handoff_hours` of it.
 
 It declines, and the caller derives in full, when: the derive SQL, the configuration or the
 event calendar changed since the last derive (schedules recompute history); the scope is more

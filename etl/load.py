@@ -20,7 +20,13 @@ from etl import derive, publish, sentiment
 from etl.config import Config, load_config
 from etl.errors import EtlError
 from etl import x_transform
-from etl.sources import twcs, x_api, x_json
+from etl.sources import twcs, x_json
+
+
+def _x_api():
+    # the live X API source imports tweepy and requests (~0.2 s): only X loads need it
+    from etl.sources import x_api
+    return x_api
 
 
 @dataclass
@@ -151,7 +157,7 @@ def load_x_json(db: Path, files: list[str | Path], brand: str, progress: Progres
                 config: Config | None = None) -> list[RunSummary]:
     """Load saved X API v2 responses (JSON / NDJSON) for one brand account, in one atomic publish."""
     config = config or load_config()
-    handle = x_api.check_handle(brand)
+    handle = _x_api().check_handle(brand)
     read = [x_json.read(f) for f in files]          # fail before touching the database
     summaries = []
     with publish.writer(db) as con:
@@ -171,11 +177,14 @@ def load_x_json(db: Path, files: list[str | Path], brand: str, progress: Progres
 def pull(db: Path, client, brand: str, *, since: datetime | None = None,
          now: datetime | None = None, archive: Path | None = None, progress: Progress = _quiet,
          config: Config | None = None,
-         conversations_per_publish: int = x_api.CONVERSATIONS_PER_PUBLISH) -> list[RunSummary]:
+         conversations_per_publish: int | None = None) -> list[RunSummary]:
     """Pull a brand's X streams. Publishes: (1) mentions, the brand's tweets and the first batch
     of conversations; (2..) further batches of conversations; (last) DM events. Each saves its
     cursors in the same publish, so an interrupted pull keeps what it saved and resumes."""
     config = config or load_config()
+    x_api = _x_api()
+    if conversations_per_publish is None:
+        conversations_per_publish = x_api.CONVERSATIONS_PER_PUBLISH
     puller = x_api.Puller(client, brand, since=since, now=now, archive=archive)
     progress(f"looking up @{puller.handle}")
     puller.lookup_brand()
@@ -239,7 +248,7 @@ def save_x(con, source: str, file: str, file_no: int, cursor: str | None = None,
     records = int(sql.query(con, "etl/x_record_count").iloc[0]["records"])
     save_staged(con, run, records, _NO_PARSE_REJECTS, cursor=cursor)
     sql.execute_script(con, "etl/link_x_dm_events",
-                       {"dm_session_gap_hours": x_api.DM_SESSION_GAP_HOURS})
+                       {"dm_session_gap_hours": _x_api().DM_SESSION_GAP_HOURS})
     run.note = "; ".join(notes)
     sql.execute_script(con, "etl/x_run_note", {"run_id": run.run_id, "note": run.note or None})
     return run

@@ -1,38 +1,141 @@
--- scope_context.sql: close the scope of an incremental derive over DM handoffs.
+-- scope_context.sql: close the scope of an incremental derive over DM handoffs, per customer.
 -- A conversation's row also depends on the same customer's conversations that start within
--- $dm_handoff_hours (one window) of it: a public one moves to DM when a DM one follows. So the
--- rows that may change are those of the customers in the touched messages (the seed and the
--- whole conversations it touches) that start one window or less before the earliest touched
--- message (`since`); scope_merge.sql writes back exactly those. Their context is every
--- conversation of those customers that starts up to one more window earlier: each holds an
--- inbound message of theirs from then on, which is how they are found here.
--- -> temp tables scope_touched_conversations (the touched ones, before closing),
---    scope_customers (author_id), scope_since (since); adds the context to
---    scope_conversations. params: $dm_handoff_hours
-create or replace temp table scope_touched_conversations as
-select conversation_id
-from scope_conversations;
-
+-- $dm_handoff_hours (one window) of it: a public one moves to DM when a DM one follows. So a
+-- touched conversation (before or after this load) can change the rows of its customer's
+-- conversations that start less than one window from it, and those rows need their customer's
+-- conversations within one more window. Neither reaches before the earliest message of the
+-- touched conversation minus one and two windows. Per customer, `since` is that earliest
+-- message minus one window (over every touched conversation, old or new, the customer writes
+-- in); scope_merge.sql writes back the customer's conversations that start at or after it.
+-- The context is every conversation of theirs with an inbound message of theirs from one more
+-- window earlier on (each conversation holds one at or after its start).
+-- A touched conversation after the load is a whole reply tree: the touched messages (the
+-- touched stored conversations, whole, and the seed) are walked up their reply chains, as
+-- derive_threads.sql does, to find which belong together; only the earliest time of each
+-- tree and who writes in it matter here.
+-- -> temp tables scope_touched (row_id, message_id, conversation_id, brand: the touched
+--    messages as stored), scope_customers (author_id, since), scope_rows (the same columns as
+--    scope_touched: every message in scope). params: $dm_handoff_hours
 create or replace temp table scope_touched as
-select author_id, direction, created_at
+
+select
+    rowid as row_id,
+    message_id,
+    conversation_id,
+    brand,
+    in_reply_to_id,
+    author_id,
+    direction,
+    created_at
 from messages
-where conversation_id in (select conversation_id from scope_conversations)
-   or message_id in (select message_id from scope_seed);
+where conversation_id in (select conversation_id from scope_touched_conversations)
+
+union all
+
+select
+    row_id,
+    message_id,
+    stored_conversation_id as conversation_id,
+    brand,
+    in_reply_to_id,
+    author_id,
+    direction,
+    created_at
+from scope_seed
+where stored_conversation_id is null;
 
 create or replace temp table scope_customers as
-select distinct author_id
-from scope_touched
-where direction = 'inbound';
 
-create or replace temp table scope_since as
-select min(created_at) - to_hours($dm_handoff_hours::bigint) as since
-from scope_touched;
+with recursive
 
-insert into scope_conversations
-select distinct conversation_id
-from messages
-where direction = 'inbound'
-  and conversation_id is not null
-  and author_id in (select author_id from scope_customers)
-  and created_at >= (select since from scope_since) - to_hours($dm_handoff_hours::bigint)
-  and conversation_id not in (select conversation_id from scope_conversations);
+links as (
+    select child.message_id as child, child.in_reply_to_id as parent
+    from scope_touched as child
+    join scope_touched as parent on parent.message_id = child.in_reply_to_id
+    where child.in_reply_to_id <> child.message_id
+),
+
+-- a chain deeper than 1,000 is a cycle: its members share the smallest id met past depth 500
+walk(message_id, ancestor, depth) as (
+    select child, parent, 1 from links
+    union all
+    select walk.message_id, links.parent, walk.depth + 1
+    from walk
+    join links on links.child = walk.ancestor
+    where walk.depth < 1000
+),
+
+tops as (
+    select
+        message_id,
+        case
+            when max(depth) >= 1000 then min(ancestor) filter (where depth > 500)
+            else arg_max(ancestor, depth)
+        end as top
+    from walk
+    group by message_id
+),
+
+trees as (
+    select scope_touched.*, coalesce(tops.top, scope_touched.message_id) as tree
+    from scope_touched
+    left join tops using (message_id)
+),
+
+tree_starts as (
+    select tree, min(created_at) as first_at
+    from trees
+    group by tree
+),
+
+stored_starts as (
+    select conversation_id, min(created_at) as first_at
+    from trees
+    where conversation_id is not null
+    group by conversation_id
+),
+
+customer_starts as (
+    select trees.author_id, tree_starts.first_at
+    from trees
+    join tree_starts using (tree)
+    where trees.direction = 'inbound'
+
+    union all
+
+    select trees.author_id, stored_starts.first_at
+    from trees
+    join stored_starts using (conversation_id)
+    where trees.direction = 'inbound'
+)
+
+select author_id, min(first_at) - to_hours($dm_handoff_hours::bigint) as since
+from customer_starts
+group by author_id;
+
+create or replace temp table scope_rows as
+
+with
+
+context as (
+    select distinct messages.conversation_id
+    from messages
+    join scope_customers
+      on scope_customers.author_id = messages.author_id
+     and messages.created_at >= scope_customers.since - to_hours($dm_handoff_hours::bigint)
+    where messages.direction = 'inbound'
+      and messages.conversation_id is not null
+      and messages.conversation_id not in (
+          select conversation_id from scope_touched_conversations
+      )
+),
+
+context_rows as (
+    select rowid as row_id, message_id, conversation_id, brand
+    from messages
+    where conversation_id in (select conversation_id from context)
+)
+
+select row_id, message_id, conversation_id, brand from scope_touched
+union all
+select row_id, message_id, conversation_id, brand from context_rows;

@@ -1,30 +1,35 @@
 -- scope_merge.sql: write the scope's derived rows back where they differ from the stored ones:
--- the keys, replies and campaign matches of every message in it (whole conversations: exact),
--- and the rows of the conversations that may have changed: those of the scope's customers that
--- start at or after `since` (scope_context.sql: their context is complete), plus the stored
--- conversations the load touched (one re-rooted under a newly loaded parent gets a new id).
+-- the keys of every message in it; the replies and campaign matches of the touched messages
+-- (scope_context.sql: the rest of the scope is context, whole conversations the load did not
+-- touch, whose messages keep their keys and so their replies and matches); and the rows of the
+-- conversations that may have changed: those of each customer in scope that start at or after
+-- the customer's `since` (their context is complete), plus the stored conversations the load
+-- touched (one re-rooted under a newly loaded parent gets a new id).
 -- Only rows that differ are deleted and inserted: rewriting unchanged rows scattered over a
 -- table costs its checkpoint far more than comparing them here (rows are unique per key, so
 -- a set EXCEPT, much faster than EXCEPT ALL, finds them). params: none
 update messages
-set conversation_id = scoped.conversation_id, brand = scoped.brand
-from derive_scope.messages as scoped
-where messages.message_id = scoped.message_id
-  and (messages.conversation_id is distinct from scoped.conversation_id
-       or messages.brand is distinct from scoped.brand);
+set conversation_id = changed.conversation_id, brand = changed.brand
+from (
+    select scoped.message_id, scoped.conversation_id, scoped.brand
+    from derive_scope.messages as scoped
+    join scope_rows as stored using (message_id)
+    where scoped.conversation_id is distinct from stored.conversation_id
+       or scoped.brand is distinct from stored.brand
+) as changed
+where messages.message_id = changed.message_id;
 
 create or replace temp table scope_rewritten as
-select *
-from derive_scope.conversations
-where customer_id in (select author_id from scope_customers)
-  and started_at >= (select since from scope_since);
+select scoped.*
+from derive_scope.conversations as scoped
+join scope_customers
+  on scope_customers.author_id = scoped.customer_id
+ and scoped.started_at >= scope_customers.since;
 
 create or replace temp table scope_stored as
 select *
 from conversations
 where conversation_id in (
-    select stored_conversation_id from scope_seed where stored_conversation_id is not null
-    union all
     select conversation_id from scope_touched_conversations
     union all
     select conversation_id from scope_rewritten
@@ -43,40 +48,48 @@ select *
 from scope_rewritten
 where conversation_id in (select conversation_id from scope_changed);
 
+create or replace temp table scope_rewritten as
+select *
+from derive_scope.replies
+where reply_id in (select message_id from scope_touched);
+
 create or replace temp table scope_stored as
 select *
 from replies
-where reply_id in (select message_id from derive_scope.messages);
+where reply_id in (select message_id from scope_touched);
 
 create or replace temp table scope_changed as
-select reply_id from (select * from scope_stored except select * from derive_scope.replies)
+select reply_id from (select * from scope_stored except select * from scope_rewritten)
 union
-select reply_id from (select * from derive_scope.replies except select * from scope_stored);
+select reply_id from (select * from scope_rewritten except select * from scope_stored);
 
 delete from replies
 where reply_id in (select reply_id from scope_changed);
 
 insert into replies by name
 select *
-from derive_scope.replies
+from scope_rewritten
 where reply_id in (select reply_id from scope_changed);
+
+create or replace temp table scope_rewritten as
+select *
+from derive_scope.event_matches
+where message_id in (select message_id from scope_touched);
 
 create or replace temp table scope_stored as
 select *
 from event_matches
-where message_id in (select message_id from derive_scope.messages);
+where message_id in (select message_id from scope_touched);
 
 create or replace temp table scope_changed as
-select message_id
-from (select * from scope_stored except select * from derive_scope.event_matches)
+select message_id from (select * from scope_stored except select * from scope_rewritten)
 union
-select message_id
-from (select * from derive_scope.event_matches except select * from scope_stored);
+select message_id from (select * from scope_rewritten except select * from scope_stored);
 
 delete from event_matches
 where message_id in (select message_id from scope_changed);
 
 insert into event_matches by name
 select *
-from derive_scope.event_matches
+from scope_rewritten
 where message_id in (select message_id from scope_changed);

@@ -1,19 +1,40 @@
--- scope_seed.sql: the messages an incremental derive must place: the new ones (no conversation
--- yet), and X API DM events whose stored conversation no longer follows from their parent
--- (link_x_dm_events.sql re-links older events of a DM conversation when an earlier one is
--- loaded later; it only touches events that carry a dm_conversation_id).
--- -> temp table scope_seed, one row per such message, with its stored conversation (NULL when
--- new) and its parent's id. Then temp table scope_conversations: the stored conversations these messages touch
--- (their own, their parent's, their children's). params: none
+-- scope_seed.sql: the messages an incremental derive must place, and the stored conversations
+-- they touch.
+-- Seeds: the new messages (no conversation yet), and X API DM events whose stored conversation
+-- no longer follows from their parent (link_x_dm_events.sql re-links older events of a DM
+-- conversation when an earlier one is loaded later; it only touches events that carry a
+-- dm_conversation_id).
+-- Touched conversations: the stored conversations of the seeds, of their parents and of their
+-- children (a reply can arrive before its parent: its thread re-roots under the new parent).
+-- Two joins rather than one scan with `a in (...) or b in (...)`: an OR of two semi-joins
+-- makes DuckDB mark-join every message.
+-- -> temp table scope_seed (one row per seed: its row id, keys and stored conversation, NULL
+--    when new), temp table scope_touched_conversations (conversation_id). params: none
 create or replace temp table scope_seed as
 
-select message_id, conversation_id as stored_conversation_id, in_reply_to_id
+select
+    rowid as row_id,
+    message_id,
+    conversation_id as stored_conversation_id,
+    in_reply_to_id,
+    brand,
+    author_id,
+    direction,
+    created_at
 from messages
 where conversation_id is null
 
 union all
 
-select child.message_id, child.conversation_id as stored_conversation_id, child.in_reply_to_id
+select
+    child.rowid as row_id,
+    child.message_id,
+    child.conversation_id as stored_conversation_id,
+    child.in_reply_to_id,
+    child.brand,
+    child.author_id,
+    child.direction,
+    child.created_at
 from messages as child
 left join messages as parent
   on parent.message_id = child.in_reply_to_id
@@ -23,18 +44,30 @@ where child.channel = 'dm'
   and child.conversation_id is not null
   and child.conversation_id <> coalesce(parent.conversation_id, child.message_id);
 
-create or replace temp table scope_conversations as
+create or replace temp table scope_touched_conversations as
 
-select stored_conversation_id as conversation_id
-from scope_seed
-where stored_conversation_id is not null
+with
 
-union
+parents as (
+    select messages.conversation_id
+    from messages
+    join scope_seed on scope_seed.in_reply_to_id = messages.message_id
+),
+
+children as (
+    select messages.conversation_id
+    from messages
+    join scope_seed on scope_seed.message_id = messages.in_reply_to_id
+),
+
+final as (
+    select stored_conversation_id as conversation_id from scope_seed
+    union
+    select conversation_id from parents
+    union
+    select conversation_id from children
+)
 
 select conversation_id
-from messages
-where conversation_id is not null
-  and (
-      message_id in (select in_reply_to_id from scope_seed)
-      or in_reply_to_id in (select message_id from scope_seed)
-  );
+from final
+where conversation_id is not null;
