@@ -21,44 +21,67 @@ zones as (
 ),
 
 inbound as (
+    -- customer messages per brand and UTC quarter hour (quarter = epoch seconds / 900)
     select
-        zones.brand,
-        timezone(zones.timezone, messages.created_at) as local_at
+        messages.brand,
+        floor(epoch_us(messages.created_at) / 900e6)::bigint as quarter,
+        count(*) as messages
     from messages
-    join zones using (brand)
     where messages.direction = 'inbound'
       and messages.created_at >= $start::timestamptz
       and messages.created_at < $end::timestamptz
+      and messages.brand in (select brand from zones)
+    group by all
 ),
 
 started as (
     select
-        zones.brand,
-        timezone(zones.timezone, conversations.started_at) as local_at,
-        conversations.first_response_minutes,
-        conversations.first_response_business_minutes
+        brand,
+        floor(epoch_us(started_at) / 900e6)::bigint as quarter,
+        first_response_minutes,
+        first_response_business_minutes
     from conversations
+    where handoff_of is null
+      and started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
+      and brand in (select brand from zones)
+),
+
+local_quarters as (
+    -- the local weekday and hour of each quarter hour in use, converted once: time zone
+    -- offsets are whole quarter hours and change on a quarter hour, so every instant of a
+    -- UTC quarter hour falls in the same local hour
+    select
+        quarters.brand,
+        quarters.quarter,
+        isodow(timezone(zones.timezone, to_timestamp(quarters.quarter * 900))) as weekday,
+        hour(timezone(zones.timezone, to_timestamp(quarters.quarter * 900))) as hour
+    from (
+        select brand, quarter from inbound
+        union
+        select distinct brand, quarter from started
+    ) as quarters
     join zones using (brand)
-    where conversations.handoff_of is null
-      and conversations.started_at >= $start::timestamptz
-      and conversations.started_at < $end::timestamptz
 ),
 
 volume as (
-    select brand, isodow(local_at) as weekday, hour(local_at) as hour, count(*) as messages
+    select local_quarters.brand, local_quarters.weekday, local_quarters.hour,
+        sum(inbound.messages)::bigint as messages
     from inbound
+    join local_quarters using (brand, quarter)
     group by all
 ),
 
 response as (
     select
-        brand,
-        isodow(local_at) as weekday,
-        hour(local_at) as hour,
+        local_quarters.brand,
+        local_quarters.weekday,
+        local_quarters.hour,
         count(*) as conversations,
-        median(first_response_minutes) as frt_median_minutes,
-        median(first_response_business_minutes) as frt_business_median_minutes
+        median(started.first_response_minutes) as frt_median_minutes,
+        median(started.first_response_business_minutes) as frt_business_median_minutes
     from started
+    join local_quarters using (brand, quarter)
     group by all
 ),
 

@@ -11,6 +11,13 @@
 -- censorings at t); share_answered: answered within t over all conversations (censored ones in
 -- the denominator, a lower bound). answered_by / censored_by: events and censorings at <= t;
 -- waiting_after: conversations still observed and unanswered after t.
+-- How, without sorting every answer time: between two censoring times the Kaplan-Meier
+-- product telescopes (answers only shrink the risk set), so the survival at t is the product,
+-- over the censoring times c <= t and then t, of (observed after the answers at c, i.e.
+-- after c plus censored at c) / (observed after the previous censoring time). Only the counts
+-- observed after each censoring time on the grid's span (unanswered conversations younger
+-- than the grid's end) and after each grid minute are needed: per-minute totals plus the
+-- exact times inside that one minute.
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
 --         $horizon_minutes (double; null = observe until the end of the data)
 -- default: horizon_minutes = null
@@ -19,7 +26,7 @@ with
 data_end as (select max(created_at) as at from messages),
 
 scoped as (
-    select *
+    select brand, started_at, answered, first_response_minutes, first_response_business_minutes
     from conversations
     where brand is not null
       and handoff_of is null
@@ -28,21 +35,42 @@ scoped as (
       and started_at < $end::timestamptz
 ),
 
-open_minutes as (
-    -- the open minutes from start to the end of the data, the business clock's censoring time
+intervals as (
+    -- each open interval until the next one opens: the interval holding t (or the last one
+    -- closed before it) by an equality-and-range join, cheaper here than an ASOF join
     select
-        scoped.conversation_id,
+        *,
+        coalesce(lead(open_at) over (partition by brand order by open_at),
+                 'infinity'::timestamptz) as next_open_at
+    from business_intervals
+),
+
+at_end as (
+    select intervals.*
+    from intervals
+    cross join data_end
+    where intervals.open_at <= data_end.at and data_end.at < intervals.next_open_at
+),
+
+open_age as (
+    -- the open minutes from start to the end of the data: the business clock's censoring
+    -- time, needed for the unanswered conversations only
+    select
+        scoped.brand,
+        scoped.answered,
         coalesce(at_end.open_before_minutes, 0) - coalesce(at_start.open_before_minutes, 0)
             + (coalesce(epoch_us(least(data_end.at, at_end.close_at))
                    - epoch_us(at_end.open_at), 0)
                - coalesce(epoch_us(least(scoped.started_at, at_start.close_at))
-                   - epoch_us(at_start.open_at), 0)) / 60e6 as open_age_minutes
+                   - epoch_us(at_start.open_at), 0)) / 60e6 as minutes
     from scoped
     cross join data_end
-    asof left join business_intervals as at_start
-      on at_start.brand = scoped.brand and at_start.open_at <= scoped.started_at
-    asof left join business_intervals as at_end
-      on at_end.brand = scoped.brand and at_end.open_at <= data_end.at
+    left join intervals as at_start
+      on at_start.brand = scoped.brand
+     and at_start.open_at <= scoped.started_at
+     and scoped.started_at < at_start.next_open_at
+    left join at_end on at_end.brand = scoped.brand
+    where scoped.first_response_business_minutes is null
 ),
 
 raw_times as (
@@ -57,13 +85,14 @@ raw_times as (
 
     union all
 
-    select
-        scoped.brand,
-        'business' as clock,
-        scoped.answered,
-        coalesce(scoped.first_response_business_minutes, open_minutes.open_age_minutes)
+    select brand, 'business' as clock, answered, first_response_business_minutes
     from scoped
-    join open_minutes using (conversation_id)
+    where first_response_business_minutes is not null
+
+    union all
+
+    select brand, 'business' as clock, answered, minutes
+    from open_age
 ),
 
 observed as (
@@ -74,40 +103,6 @@ observed as (
                       or minutes <= $horizon_minutes::double) as event,
         least(minutes, coalesce($horizon_minutes::double, minutes)) as minutes
     from raw_times
-),
-
-steps as (
-    select
-        brand,
-        clock,
-        minutes,
-        count(*) filter (where event) as events,
-        count(*) as observed
-    from observed
-    group by brand, clock, minutes
-),
-
-at_risk as (
-    select
-        *,
-        sum(observed) over (
-            partition by brand, clock order by minutes desc rows unbounded preceding
-        ) as at_risk
-    from steps
-),
-
-km as (
-    select
-        brand,
-        clock,
-        minutes,
-        sum(events) over running as answered_by,
-        sum(observed - events) over running as censored_by,
-        sum(case when events = at_risk then 1 else 0 end) over running as emptied,
-        sum(case when events > 0 and events < at_risk then ln(1 - events / at_risk) else 0 end)
-            over running as log_survival
-    from at_risk
-    window running as (partition by brand, clock order by minutes rows unbounded preceding)
 ),
 
 totals as (
@@ -140,30 +135,151 @@ grid as (
     cross join (values ('calendar'), ('business')) as clocks(clock)
 ),
 
+grid_end as (select max(minutes) as minutes from grid),
+
+observed_minutes as (
+    -- the whole elapsed minute of each observation (all past the grid's end in one)
+    select *, least(floor(minutes), (select minutes + 1 from grid_end)) as minute
+    from observed
+),
+
+thresholds as (
+    -- the censoring times on the grid's span, with how many are censored there, and the grid
+    select brand, clock, minutes, floor(minutes) as minute, sum(censored) as censored,
+        bool_or(on_grid) as on_grid
+    from (
+        select brand, clock, minutes, 1 as censored, false as on_grid
+        from observed_minutes
+        where not event and minutes <= (select minutes from grid_end)
+
+        union all
+
+        select brand, clock, minutes, 0, true from grid
+    )
+    group by brand, clock, minutes
+),
+
+per_minute as (
+    select brand, clock, minute, count(*) as observed, count(*) filter (where event) as answered
+    from observed_minutes
+    group by brand, clock, minute
+),
+
+before_minute as (
+    -- observations and answers in the whole minutes before each threshold's minute: running
+    -- sums over the minutes, with each threshold ordered before its own minute's counts
+    select brand, clock, minutes, observed, answered
+    from (
+        select
+            brand,
+            clock,
+            minutes,
+            sum(observed) over upto as observed,
+            sum(answered) over upto as answered
+        from (
+            select brand, clock, minute, 1 as kind, null::double as minutes, observed, answered
+            from per_minute
+
+            union all
+
+            select brand, clock, minute, 0, minutes, 0, 0
+            from thresholds
+        )
+        window upto as (partition by brand, clock order by minute, kind
+                        rows unbounded preceding)
+    )
+    where minutes is not null
+),
+
+in_own_minute as (
+    -- observations and answers at or before each threshold within the threshold's minute
+    select
+        thresholds.brand,
+        thresholds.clock,
+        thresholds.minutes,
+        count(observed.minutes) as observed,
+        count(*) filter (where observed.event) as answered
+    from thresholds
+    left join observed_minutes as observed
+      on observed.brand = thresholds.brand
+     and observed.clock = thresholds.clock
+     and observed.minute = thresholds.minute
+     and observed.minutes <= thresholds.minutes
+    group by thresholds.brand, thresholds.clock, thresholds.minutes
+),
+
+counted as (
+    -- at each threshold: answered and censored at or before it, observed after it
+    select
+        thresholds.brand,
+        thresholds.clock,
+        thresholds.minutes,
+        thresholds.censored,
+        thresholds.on_grid,
+        totals.conversations,
+        before_minute.answered + in_own_minute.answered as answered_by,
+        before_minute.observed + in_own_minute.observed
+            - before_minute.answered - in_own_minute.answered as censored_by,
+        totals.conversations - before_minute.observed - in_own_minute.observed as after
+    from thresholds
+    join before_minute using (brand, clock, minutes)
+    join in_own_minute using (brand, clock, minutes)
+    join totals using (brand)
+),
+
+censoring_steps as (
+    -- at risk after the previous censoring time (or all conversations before the first)
+    select
+        *,
+        coalesce(
+            last_value(case when censored > 0 then after end ignore nulls) over (
+                partition by brand, clock order by minutes
+                rows between unbounded preceding and 1 preceding),
+            conversations) as before
+    from counted
+),
+
+km as (
+    -- the answers since the previous censoring time multiply the survival by (at risk after
+    -- them) / (at risk after that censoring time); at a grid minute, the product up to the
+    -- last censoring time at or before it times the answers since then
+    select
+        *,
+        sum(case
+                when censored > 0 and after + censored < before
+                    then ln(1 - (before - after - censored) / before)
+                else 0
+            end) over running as log_survival,
+        coalesce(last_value(case when censored > 0 then after end ignore nulls) over running,
+                 conversations) as after_last_censoring
+    from censoring_steps
+    window running as (partition by brand, clock order by minutes rows unbounded preceding)
+),
+
 final as (
     select
-        grid.brand,
-        grid.clock,
-        grid.minutes,
-        totals.conversations,
-        coalesce(km.answered_by, 0)::bigint as answered_by,
-        coalesce(km.censored_by, 0)::bigint as censored_by,
-        (totals.conversations - coalesce(km.answered_by, 0) - coalesce(km.censored_by, 0))::bigint
-            as waiting_after,
+        km.brand,
+        km.clock,
+        km.minutes,
+        km.conversations,
+        km.answered_by::bigint as answered_by,
+        km.censored_by::bigint as censored_by,
+        km.after::bigint as waiting_after,
         case
-            when km.minutes is null then 0.0
-            when km.emptied > 0 then 1.0
+            when km.after = 0 and km.after_last_censoring > 0 then 1.0
+            when km.after < km.after_last_censoring
+                then 1 - exp(km.log_survival
+                             + ln(1 - (km.after_last_censoring - km.after)
+                                      / km.after_last_censoring))
             else 1 - exp(km.log_survival)
         end as share_answered_km,
-        coalesce(km.answered_by, 0) / totals.conversations as share_answered,
-        grid.minutes in (
-            select target_minutes from brand_targets where brand_targets.brand = grid.brand
+        km.answered_by / km.conversations as share_answered,
+        km.minutes in (
+            select target_minutes from brand_targets where brand_targets.brand = km.brand
         ) as is_target
-    from grid
-    join totals using (brand)
-    asof left join km
-      on km.brand = grid.brand and km.clock = grid.clock and km.minutes <= grid.minutes
-    where $horizon_minutes::double is null or grid.minutes <= $horizon_minutes::double
+    from km
+    where km.on_grid
+      and ($horizon_minutes::double is null or km.minutes <= $horizon_minutes::double)
 )
 
 select * from final
