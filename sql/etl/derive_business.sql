@@ -8,6 +8,12 @@
 -- closes the intervals that open on that local date; a brand without schedule versions is open
 -- 24x7 in its time zone; brands are matched to the file case-insensitively, unlisted ones are
 -- open 24x7 in UTC. Local times become UTC with timezone(), so DST changes are honoured.
+-- Then temp table business_clock: the same ASOF answer as a lookup by (brand, UTC hour number
+-- = epoch_us // 3600e6), which is far cheaper than an ASOF join over a million instants. One row
+-- per brand, hour of the data's span and piece of that hour: the interval in effect at the
+-- hour's start (NULL before the first), then one piece from each interval that opens inside
+-- the hour. An instant t matches exactly one row: hour = t's hour, valid_from <= t < valid_to;
+-- its open_at, close_at, open_before_minutes are those of the last interval with open_at <= t.
 -- params: none
 
 create or replace table business_intervals as
@@ -144,3 +150,69 @@ final as (
 
 select * from final
 order by brand, open_at;
+
+create or replace temp table business_clock as
+
+with
+
+span as (
+    select
+        epoch_us(min(created_at)) // 3600000000 as first_hour,
+        epoch_us(max(created_at)) // 3600000000 as last_hour
+    from messages
+),
+
+hours as (
+    select brands.brand, unnest(generate_series(span.first_hour, span.last_hour)) as hour
+    from (select distinct brand from business_intervals) as brands
+    cross join span
+),
+
+at_hour_start as (
+    select
+        hours.brand,
+        hours.hour,
+        make_timestamptz(hours.hour * 3600000000) as valid_from,
+        interval.open_at,
+        interval.close_at,
+        interval.open_before_minutes
+    from hours
+    asof left join business_intervals as interval
+      on interval.brand = hours.brand
+     and interval.open_at <= make_timestamptz(hours.hour * 3600000000)
+),
+
+opening_inside as (
+    select
+        brand,
+        epoch_us(open_at) // 3600000000 as hour,
+        open_at as valid_from,
+        open_at,
+        close_at,
+        open_before_minutes
+    from business_intervals
+    where epoch_us(open_at) % 3600000000 <> 0
+),
+
+pieces as (
+    select * from at_hour_start
+    union all
+    select * from opening_inside
+),
+
+final as (
+    select
+        brand,
+        hour,
+        valid_from,
+        coalesce(
+            lead(valid_from) over (partition by brand, hour order by valid_from),
+            make_timestamptz((hour + 1) * 3600000000)
+        ) as valid_to,
+        open_at,
+        close_at,
+        open_before_minutes
+    from pieces
+)
+
+select * from final;

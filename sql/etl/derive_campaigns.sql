@@ -9,20 +9,32 @@
 -- tokens occur consecutively: '#AcmeMegaDeal' matches '#acmemegadeal!' but neither
 -- '#AcmeMegaDeals' nor 'AcmeMegaDeal'; 'Mega Deal' matches 'mega-deal' but not 'megadeal';
 -- 'down' does not match 'download'.
+-- Tokenizing is the costly part, so a message is tokenized only when its lowercased text
+-- contains the first token of one of its event's keywords: every token of a text is a piece of
+-- that lowercased text, so a message skipped this way matches nothing.
 -- params: none
 create or replace table event_matches as
 
 with
 
+keyword_tokens as (
+    select
+        event_id,
+        keyword,
+        regexp_extract_all(
+            lower(replace(keyword, '’', '''')),
+            '#?[\p{L}\p{N}_]+(?:''[\p{L}\p{N}_]+)*'
+        ) as tokens
+    from (select event_id, unnest(keywords) as keyword from events)
+),
+
 needles as (
     select
         event_id,
         keyword,
-        ' ' || array_to_string(regexp_extract_all(
-            lower(replace(keyword, '’', '''')),
-            '#?[\p{L}\p{N}_]+(?:''[\p{L}\p{N}_]+)*'
-        ), ' ') || ' ' as needle
-    from (select event_id, unnest(keywords) as keyword from events)
+        ' ' || array_to_string(tokens, ' ') || ' ' as needle,
+        tokens[1] as first_token
+    from keyword_tokens
 ),
 
 candidates as (
@@ -34,7 +46,7 @@ candidates as (
         messages.created_at,
         messages.created_at >= events.starts_at and messages.created_at < events.ends_at
             as in_window,
-        messages.text
+        coalesce(messages.text, '') as text
     from events
     join messages
       on (events.brand is null or messages.brand = events.brand)
@@ -45,15 +57,27 @@ candidates as (
       and len(events.keywords) > 0
 ),
 
+worth_tokenizing as (
+    select candidates.*
+    from candidates
+    where exists (
+        select 1
+        from needles
+        where needles.event_id = candidates.event_id
+          and needles.first_token is not null
+          and contains(lower(replace(candidates.text, '’', '''')), needles.first_token)
+    )
+),
+
 tokenized as (
     select
         candidates.* exclude (text),
         ' ' || array_to_string(regexp_extract_all(
             lower(replace(regexp_replace(
-                coalesce(text, ''), 'https?://\S+|@\w+|&\w+;', ' ', 'g'), '’', '''')),
+                text, 'https?://\S+|@\w+|&\w+;', ' ', 'g'), '’', '''')),
             '#?[\p{L}\p{N}_]+(?:''[\p{L}\p{N}_]+)*'
         ), ' ') || ' ' as haystack
-    from candidates
+    from worth_tokenizing as candidates
 ),
 
 final as (

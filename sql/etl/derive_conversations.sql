@@ -12,77 +12,116 @@
 -- campaign: the campaign (event of kind campaign) whose hashtags/keywords the
 -- conversation's first customer message matches during the campaign's window
 -- (event_matches, see derive_campaigns.sql); the latest-starting one if several.
+-- How: one pass over the messages, each with its conversation's root row and start from
+-- thread_roots (rowid order: lined up with messages, see derive_threads.sql) and its reply
+-- flags, gives every figure of a conversation that its own messages decide, for customer
+-- threads and DM threads alike; DM handoffs, business clocks and campaigns join that.
 -- params: $dm_handoff_hours
 create or replace table conversations as
 
 with
 
-keyed as (select * from messages where conversation_id is not null),
+threads as (
+    select
+        case
+            when messages.rowid = thread_roots.row_id then thread_roots.conversation_row
+            else error('derive_conversations: thread_roots is out of line with messages')
+        end as conversation_row,
+        thread_roots.is_start as is_root,
+        thread_roots.started_at,
+        messages.*
+    from thread_roots
+    positional join (
+        select
+            rowid, conversation_id, brand, author_id, author_followers, channel, direction,
+            created_at, sentiment
+        from messages
+    ) as messages
+),
 
 roots as (
     select
+        conversation_row,
         conversation_id,
-        coalesce(
-            max(case when message_id = conversation_id then message_id end),
-            arg_min(message_id, created_at)
-        ) as root_id
-    from keyed
-    group by conversation_id
+        direction,
+        brand,
+        author_id as customer_id,
+        channel,
+        started_at,
+        author_followers as customer_followers
+    from threads
+    where is_root
+),
+
+-- figures of a conversation's own traffic: numbers only (text aggregates over millions of rows
+-- cost far more), and the reply flags from the brand messages alone
+traffic as (
+    select
+        conversation_row,
+        min(created_at) filter (where direction = 'outbound' and created_at >= started_at)
+            as first_reply_at,
+        count(*) filter (where direction = 'inbound') as inbound_count,
+        count(*) filter (where direction = 'outbound') as outbound_count,
+        arg_min(sentiment, created_at) filter (where direction = 'inbound') as first_sentiment,
+        arg_max(sentiment, created_at) filter (where direction = 'inbound') as last_sentiment
+    from threads
+    group by conversation_row
+),
+
+flagged as (
+    select
+        brand_messages.conversation_row,
+        bool_or(flags.dm_redirect) as asked_for_dm,
+        bool_or(flags.off_channel) as sent_off_channel,
+        min(brand_messages.created_at) filter (
+            where flags.dm_redirect and brand_messages.created_at >= brand_messages.started_at
+        ) as dm_offer_at
+    from (
+        select rowid, conversation_row, created_at, started_at
+        from threads
+        where direction = 'outbound'
+    ) as brand_messages
+    join outbound_flags as flags on flags.row_id = brand_messages.rowid
+    group by brand_messages.conversation_row
 ),
 
 started as (
     select
-        roots.conversation_id,
-        root.brand,
-        root.author_id as customer_id,
-        root.channel,
-        root.created_at as started_at,
-        root.author_followers as customer_followers
+        roots.* exclude (direction),
+        traffic.* exclude (conversation_row),
+        coalesce(flagged.asked_for_dm, false) as asked_for_dm,
+        coalesce(flagged.sent_off_channel, false) as sent_off_channel,
+        flagged.dm_offer_at
     from roots
-    join keyed as root on root.message_id = roots.root_id
-    where root.direction = 'inbound'
-),
-
-traffic as (
-    select
-        started.conversation_id,
-        min(keyed.created_at) filter (
-            where keyed.direction = 'outbound' and keyed.created_at >= started.started_at
-        ) as first_reply_at,
-        count(*) filter (where keyed.direction = 'inbound') as inbound_count,
-        count(*) filter (where keyed.direction = 'outbound') as outbound_count,
-        arg_min(keyed.sentiment, keyed.created_at) filter (where keyed.direction = 'inbound')
-            as first_sentiment,
-        arg_max(keyed.sentiment, keyed.created_at) filter (where keyed.direction = 'inbound')
-            as last_sentiment,
-        coalesce(bool_or(outbound_flags.dm_redirect), false) as asked_for_dm,
-        coalesce(bool_or(outbound_flags.off_channel), false) as sent_off_channel,
-        min(keyed.created_at) filter (
-            where outbound_flags.dm_redirect and keyed.created_at >= started.started_at
-        ) as dm_offer_at
-    from started
-    join keyed using (conversation_id)
-    left join outbound_flags on outbound_flags.message_id = keyed.message_id
-    group by started.conversation_id
+    join traffic using (conversation_row)
+    left join flagged using (conversation_row)
+    where roots.direction = 'inbound'
 ),
 
 dm_threads as (
     -- every DM conversation, whoever opened it; its customer is the one who writes in it
     select
-        conversation_id,
-        arg_min(brand, created_at) as brand,
-        arg_min(author_id, created_at) filter (where direction = 'inbound') as customer_id,
-        min(created_at) as started_at,
-        min(created_at) filter (where direction = 'outbound') as first_brand_at
-    from keyed
-    where channel = 'dm'
-    group by conversation_id
+        dm_messages.conversation_row,
+        arg_min(dm_messages.brand, dm_messages.created_at) as brand,
+        arg_min(dm_messages.author_id, dm_messages.created_at) filter (
+            where dm_messages.direction = 'inbound'
+        ) as customer_id,
+        min(dm_messages.created_at) as started_at,
+        min(dm_messages.created_at) filter (where dm_messages.direction = 'outbound')
+            as first_brand_at
+    from (
+        select conversation_row, brand, author_id, direction, created_at
+        from threads
+        where channel = 'dm'
+    ) as dm_messages
+    group by dm_messages.conversation_row
 ),
 
 handoffs as (
     select
+        public_side.conversation_row,
         public_side.conversation_id,
-        arg_min(dm_side.conversation_id, dm_side.started_at) as dm_conversation_id,
+        arg_min(dm_side.conversation_row, dm_side.started_at) as dm_conversation_row,
         arg_min(dm_side.first_brand_at, dm_side.started_at) as dm_first_reply_at
     from started as public_side
     join dm_threads as dm_side
@@ -91,28 +130,33 @@ handoffs as (
      and public_side.channel = 'public'
      and dm_side.started_at >= public_side.started_at
      and dm_side.started_at < public_side.started_at + to_hours($dm_handoff_hours::bigint)
-    group by public_side.conversation_id
+    group by public_side.conversation_row, public_side.conversation_id
 ),
 
 combined as (
     select
-        started.*,
-        traffic.inbound_count,
-        traffic.outbound_count,
-        traffic.first_sentiment,
-        traffic.last_sentiment,
-        handoffs.dm_conversation_id,
+        started.conversation_row,
+        started.conversation_id,
+        started.brand,
+        started.customer_id,
+        started.channel,
+        started.started_at,
+        started.customer_followers,
+        started.inbound_count,
+        started.outbound_count,
+        started.first_sentiment,
+        started.last_sentiment,
+        handoffs.dm_conversation_row,
         case
-            when handoffs.dm_first_reply_at is null then traffic.first_reply_at
-            when traffic.first_reply_at is null then handoffs.dm_first_reply_at
-            else least(traffic.first_reply_at, handoffs.dm_first_reply_at)
+            when handoffs.dm_first_reply_at is null then started.first_reply_at
+            when started.first_reply_at is null then handoffs.dm_first_reply_at
+            else least(started.first_reply_at, handoffs.dm_first_reply_at)
         end as first_response_at,
-        traffic.asked_for_dm or handoffs.dm_conversation_id is not null as moved_to_dm,
-        traffic.sent_off_channel as moved_off_channel,
-        traffic.dm_offer_at
+        started.asked_for_dm or handoffs.dm_conversation_row is not null as moved_to_dm,
+        started.sent_off_channel as moved_off_channel,
+        started.dm_offer_at
     from started
-    join traffic using (conversation_id)
-    left join handoffs using (conversation_id)
+    left join handoffs using (conversation_row)
 ),
 
 clocked as (
@@ -127,24 +171,28 @@ clocked as (
         coalesce(epoch_us(least(combined.first_response_at, at_response.close_at))
             - epoch_us(at_response.open_at), 0) as into_response_us
     from combined
-    asof left join business_intervals as at_start
-      on at_start.brand = combined.brand and at_start.open_at <= combined.started_at
-    asof left join business_intervals as at_response
-      on at_response.brand = combined.brand and at_response.open_at <= combined.first_response_at
+    left join business_clock as at_start
+      on at_start.brand = combined.brand
+     and at_start.hour = epoch_us(combined.started_at) // 3600000000
+     and at_start.valid_from <= combined.started_at
+     and at_start.valid_to > combined.started_at
+    left join business_clock as at_response
+      on at_response.brand = combined.brand
+     and at_response.hour = epoch_us(combined.first_response_at) // 3600000000
+     and at_response.valid_from <= combined.first_response_at
+     and at_response.valid_to > combined.first_response_at
 ),
 
 campaign_of as (
     select
-        roots.conversation_id,
+        event_matches.message_id as conversation_id,
         first(events.name order by events.starts_at desc, events.name) as campaign
-    from roots
-    join event_matches
-      on event_matches.message_id = roots.root_id
-     and event_matches.in_window
+    from event_matches
     join events
       on events.event_id = event_matches.event_id
      and events.kind = 'campaign'
-    group by roots.conversation_id
+    where event_matches.in_window
+    group by event_matches.message_id
 ),
 
 final as (
@@ -174,10 +222,10 @@ final as (
         combined.customer_followers
     from clocked as combined
     left join (
-        select dm_conversation_id, min(conversation_id) as handoff_of
+        select dm_conversation_row, min(conversation_id) as handoff_of
         from handoffs
-        group by dm_conversation_id
-    ) as dm_of on dm_of.dm_conversation_id = combined.conversation_id
+        group by dm_conversation_row
+    ) as dm_of on dm_of.dm_conversation_row = combined.conversation_row
     left join campaign_of on campaign_of.conversation_id = combined.conversation_id
 )
 

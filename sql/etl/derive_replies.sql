@@ -2,7 +2,8 @@
 -- data, with its latency (calendar and business clock), the agent who signed it and whether it
 -- moves the conversation to DM or off-channel.
 -- Latency = reply time - parent time; a reply stamped before its parent keeps a NULL latency.
--- Business latency: open minutes of the brand between the two (business_intervals).
+-- Business latency: open minutes of the brand between the two (business_intervals, looked up
+-- in business_clock, see derive_business.sql).
 -- Text rules (pinned by tests/test_metrics_text.py):
 --   agent: a signature at the very end, after links, "(1/2)"-style counters, punctuation and emoji
 --     are trimmed: '^JK', '^sp', '2/2^Corry', '*TBT', '*KellenF', ' /LS', ' -Anna', ' - Mark',
@@ -16,6 +17,10 @@
 --     'call us', 'give us a call', 'by phone', a phone number, 'email us', an e-mail address,
 --     'web form', 'live chat', 'reach out / contact us / tell us more ... here: <link>'. Asking
 --     for the customer's phone number or e-mail address in a DM is not off-channel.
+-- Messages are their rowid here, and thread_parents lines up with messages row for row (see
+-- derive_threads.sql).
+-- -> temp table outbound_flags (row_id, agent, dm_redirect, off_channel), read by
+--    derive_conversations.sql too; table replies.
 -- params: none
 
 create or replace temp table outbound_flags as
@@ -23,7 +28,7 @@ with
 
 outbound as (
     select
-        message_id,
+        rowid as row_id,
         -- Replies differ mostly in the @handles they open with, which no rule below reads (the
         -- words drop @handles, a signature sits at the end): each distinct rest is judged once.
         regexp_replace(coalesce(text, ''), '^([@＠]\w+\s+)+', '') as text
@@ -113,7 +118,7 @@ final as (
     from signed
 )
 
-select outbound.message_id, final.* exclude (text)
+select outbound.row_id, final.* exclude (text)
 from outbound
 join final using (text);
 
@@ -122,16 +127,23 @@ with
 
 answered as (
     select
-        reply.message_id as reply_id,
-        reply.brand,
-        reply.in_reply_to_id as parent_id,
-        reply.created_at,
-        parent.created_at as parent_at,
-        reply.channel
-    from messages as reply
-    join messages as parent on parent.message_id = reply.in_reply_to_id
-    where reply.direction = 'outbound'
-      and parent.direction = 'inbound'
+        messages.rowid as row_id,
+        messages.message_id as reply_id,
+        messages.brand,
+        messages.in_reply_to_id as parent_id,
+        messages.created_at,
+        case
+            when thread_parents.row_id = messages.rowid then thread_parents.parent_at
+            else error('derive_replies: thread_parents is out of line with messages')
+        end as parent_at,
+        messages.channel
+    from thread_parents
+    positional join (
+        select rowid, message_id, brand, in_reply_to_id, created_at, channel, direction
+        from messages
+    ) as messages
+    where messages.direction = 'outbound'
+      and thread_parents.parent_direction = 'inbound'
 ),
 
 clocked as (
@@ -146,10 +158,16 @@ clocked as (
         coalesce(epoch_us(least(answered.parent_at, at_parent.close_at))
             - epoch_us(at_parent.open_at), 0) as into_parent_us
     from answered
-    asof left join business_intervals as at_reply
-      on at_reply.brand = answered.brand and at_reply.open_at <= answered.created_at
-    asof left join business_intervals as at_parent
-      on at_parent.brand = answered.brand and at_parent.open_at <= answered.parent_at
+    left join business_clock as at_reply
+      on at_reply.brand = answered.brand
+     and at_reply.hour = epoch_us(answered.created_at) // 3600000000
+     and at_reply.valid_from <= answered.created_at
+     and at_reply.valid_to > answered.created_at
+    left join business_clock as at_parent
+      on at_parent.brand = answered.brand
+     and at_parent.hour = epoch_us(answered.parent_at) // 3600000000
+     and at_parent.valid_from <= answered.parent_at
+     and at_parent.valid_to > answered.parent_at
 )
 
 select
@@ -171,4 +189,4 @@ select
                 + (clocked.into_reply_us - clocked.into_parent_us) / 60e6
     end as latency_business_minutes
 from clocked
-join outbound_flags as flags on flags.message_id = clocked.reply_id;
+join outbound_flags as flags on flags.row_id = clocked.row_id;
