@@ -69,13 +69,18 @@ def load_twcs(db: Path, files: list[str | Path], progress: Progress = _quiet,
 
 def _load_one_twcs(con, layout: twcs.CsvLayout, progress: Progress) -> RunSummary:
     run = start_run(con, "twcs", str(layout.path))
-    raw = twcs.read(con, layout)
+    progress(f"normalizing {layout.path.name} as it is parsed")
+    raw = twcs.read(con, layout, stage=lambda: _normalize_twcs(con))
     run.parser = raw.parser
-    progress(f"normalizing {raw.parsed:,} records ({raw.parser})")
-    sql.execute_script(con, "etl/normalize_twcs", {"source": "twcs", "now": _now()})
-    progress("saving messages")
+    progress(f"saving messages: {raw.parsed:,} records ({raw.parser})")
     save_staged(con, run, raw.records, raw.parse_rejects, raw.record_lines)
     return run
+
+
+def _normalize_twcs(con) -> int:
+    """Map the view raw_twcs into staged (normalize_twcs.sql); the number of records it read."""
+    sql.execute_script(con, "etl/normalize_twcs", {"source": "twcs", "now": _now()})
+    return con.execute("select count(*) from staged_twcs").fetchall()[0][0]
 
 
 def start_run(con, source: str, file: str) -> RunSummary:

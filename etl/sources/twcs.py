@@ -1,8 +1,9 @@
 """Source: files in the public "Customer Support on Twitter" (twcs) CSV format.
 
 fetch only: this module opens the file, checks that it is a usable twcs CSV, counts its records
-independently of DuckDB's parser and reads every field as text into the table `raw_twcs`. Mapping
-text to typed messages (and rejecting what cannot be mapped) is `normalize`'s job.
+independently of DuckDB's parser and defines the view `raw_twcs` (every field as text) over it.
+Mapping text to typed messages (and rejecting what cannot be mapped) is `normalize`'s job, which
+reads the view once: the file is parsed while it is mapped, never stored as text.
 
 Real copies of twcs differ: columns in any order, extra columns (a leading unnamed index), UTF-8 BOM,
 CRLF, latin-1 bytes. The header decides which column is which.
@@ -12,8 +13,9 @@ from __future__ import annotations
 import csv
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -36,7 +38,7 @@ RAW_CAP = 100_000
 @dataclass(frozen=True)
 class CsvLayout:
     path: Path
-    encoding: str                 # 'utf-8' or 'latin-1'
+    encoding: str                 # 'utf-8' or 'latin-1' (from the first MiB; read() checks all)
     header: tuple[str, ...]       # the names as written (BOM stripped)
     columns: dict[str, str]       # canonical name -> header name
     newline: str = "\n"           # '\n' or '\r\n', from the header line
@@ -45,7 +47,7 @@ class CsvLayout:
 @dataclass
 class RawRead:
     records: int                  # data records counted independently of the parser
-    parsed: int                   # rows that reached raw_twcs
+    parsed: int                   # records the stage read from raw_twcs
     parse_rejects: pd.DataFrame   # line, raw, reason
     parser: str                   # 'duckdb' or 'python-csv'
     record_lines: np.ndarray | None = None   # physical start line of record k at [k - 1]
@@ -66,7 +68,7 @@ def inspect(path: str | Path) -> CsvLayout:
     if not head.strip():
         raise EtlError(f"{path}: the file is empty (no header row)")
     _refuse_non_text(head, path)
-    encoding = _encoding_of(path)
+    encoding = _encoding_of_head(head, whole=len(head) < 1 << 20)
     header = _header_of(head, encoding, path)
     first_line = head.split(b"\n", 1)[0]
     newline = "\r\n" if first_line.endswith(b"\r") else "\n"
@@ -94,21 +96,31 @@ def _refuse_non_text(head: bytes, path: Path) -> None:
         raise EtlError(f"{path}: binary data, not a CSV file")
 
 
-def _encoding_of(path: Path) -> str:
-    """UTF-8 when the whole file is valid UTF-8, else latin-1 (which decodes any byte).
+def _encoding_of_head(head: bytes, whole: bool) -> str:
+    """The encoding the first MiB suggests; read() checks the whole file while it counts."""
+    check = _Utf8Check()
+    check.feed(head)
+    return check.encoding() if whole else ("utf-8" if check.valid else "latin-1")
 
-    Arrow validates each chunk (vectorised; decoding to Python strings cost seconds per GB);
-    a chunk ends before a character it would split, whose bytes start the next one.
-    """
-    carry = b""
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            data = carry + chunk if carry else chunk
-            cut = _last_char_boundary(data)
-            if not _valid_utf8(memoryview(data)[:cut]):
-                return "latin-1"
-            carry = data[cut:]
-    return "utf-8" if _valid_utf8(carry) else "latin-1"
+
+class _Utf8Check:
+    """Is a file, fed chunk by chunk, valid UTF-8? Arrow validates each chunk (vectorised;
+    decoding to Python strings cost seconds per GB); a chunk ends before a character it would
+    split, whose bytes start the next one."""
+
+    def __init__(self):
+        self.carry, self.valid = b"", True
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.valid:
+            return
+        data = self.carry + chunk if self.carry else chunk
+        cut = _last_char_boundary(data)
+        self.valid = _valid_utf8(memoryview(data)[:cut])
+        self.carry = data[cut:]
+
+    def encoding(self) -> str:
+        return "utf-8" if self.valid and _valid_utf8(self.carry) else "latin-1"
 
 
 def _last_char_boundary(data: bytes) -> int:
@@ -158,15 +170,18 @@ def _map_columns(header: tuple[str, ...], path: Path) -> dict[str, str]:
     return {c: by_key[c] for c in RAW_COLUMNS if c in by_key}
 
 
-def count_records(path: Path) -> tuple[int, np.ndarray]:
-    """Data records and the physical line (1-based, header = line 1) each one starts on.
+def count_records(path: Path) -> tuple[int, np.ndarray, str]:
+    """Data records, the physical line (1-based, header = line 1) each one starts on, and the
+    file's encoding ('utf-8' when all of it is valid UTF-8, else 'latin-1'), in one pass.
 
     Independent of any CSV parser: a newline ends a record when the number of '"' before it is
     even (doubled quotes inside a quoted field keep the parity). Blank lines are not records.
     """
     ends, all_newlines, parity, offset = [], [], 0, 0
+    utf8 = _Utf8Check()
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
+            utf8.feed(chunk)
             buf = np.frombuffer(chunk, dtype=np.uint8)
             quotes = np.flatnonzero(buf == 34)
             newlines = np.flatnonzero(buf == 10)
@@ -177,6 +192,8 @@ def count_records(path: Path) -> tuple[int, np.ndarray]:
             parity = (parity + len(quotes)) % 2
             offset += len(chunk)
     total = offset
+    if not total:
+        return 0, np.empty(0, dtype=np.int64), utf8.encoding()
     end_pos = np.concatenate(ends) if ends else np.empty(0, dtype=np.int64)
     if total and (len(end_pos) == 0 or end_pos[-1] != total - 1):
         end_pos = np.append(end_pos, total)          # last record without a final newline
@@ -189,7 +206,7 @@ def count_records(path: Path) -> tuple[int, np.ndarray]:
     line_of_start = np.searchsorted(newline_pos, starts) + 1
     keep = ~blank
     keep[0] = False                                  # the header
-    return int(keep.sum()), line_of_start[keep]
+    return int(keep.sum()), line_of_start[keep], utf8.encoding()
 
 
 def _crlf_len(path: Path, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -202,59 +219,77 @@ def _crlf_len(path: Path, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray
     return out
 
 
-def read(con, layout: CsvLayout) -> RawRead:
-    """Fill temp table raw_twcs(record, <RAW_COLUMNS> as text) from the file.
+def read(con, layout: CsvLayout, stage: Callable[[], int]) -> RawRead:
+    """Define the view raw_twcs(<RAW_COLUMNS> as text, in file order) over the file and call
+    `stage`, which reads the view once (the file is parsed while it is mapped and stored) and
+    returns how many records it read.
 
-    DuckDB parses (strict mode); the independent record count runs beside it. DuckDB's result is
-    used only when it is clean: every counted record parsed, none rejected. Otherwise the file is
-    parsed again with Python's csv module, which is slower but exact. Why not DuckDB's own
-    rejects: it can lose records silently (an unterminated quote in the last row), reports one bad
-    record several times, and gives record numbers rather than the lines a user can find; and its
-    lenient mode silently truncates a record with too many fields, so it is not used at all.
+    DuckDB parses (strict mode), first with its parallel reader; the independent record count
+    runs beside it. A DuckDB result is used only when it is clean: every counted record parsed,
+    none rejected. Otherwise DuckDB parses again single-threaded (the parallel reader has failure
+    modes of its own, e.g. very long records), and then, if still not clean, Python's csv module
+    parses the file, which is slower but exact. Why not DuckDB's own rejects: it can lose records
+    silently (an unterminated quote in the last row), reports one bad record several times, and
+    gives record numbers rather than the lines a user can find; and its lenient mode silently
+    truncates a record with too many fields, so it is not used at all.
     """
     counted: dict = {}
     counter = threading.Thread(target=lambda: counted.update(r=count_records(layout.path)))
     counter.start()
-    parse_rejects = _try_duckdb(con, layout, strict=True)
-    counter.join()
-    records, lines = counted["r"]
-    if parse_rejects is not None and parse_rejects.empty:
-        parsed = con.execute("select count(*) from raw_twcs").fetchall()[0][0]
-        if parsed == records:
-            return RawRead(records, parsed, _labelled(parse_rejects), "duckdb", lines)
+    try:
+        attempt = _try_duckdb(con, layout, stage, parallel=True)
+    finally:
+        counter.join()
+    records, lines, encoding = counted["r"]
+    if encoding != layout.encoding:             # a non-UTF-8 byte after the first MiB
+        layout, attempt = replace(layout, encoding=encoding), None
+    if not _clean(attempt, records):
+        attempt = _try_duckdb(con, layout, stage, parallel=False)
+    if _clean(attempt, records):
+        parse_rejects, parsed = attempt
+        return RawRead(records, parsed, _labelled(parse_rejects), "duckdb", lines)
     # Python's csv module consumes every physical line into a record or a reject, so its count
     # is exact even where the quote-parity count is not (a bare '"' inside an unquoted field).
     parse_rejects, record_lines = _read_python(con, layout)
-    parsed = con.execute("select count(*) from raw_twcs").fetchall()[0][0]
+    parsed = stage()
     return RawRead(parsed + len(parse_rejects), parsed, parse_rejects, "python-csv",
                    np.asarray(record_lines, dtype=np.int64))
 
 
-def _try_duckdb(con, layout: CsvLayout, strict: bool) -> pd.DataFrame | None:
-    """Parse with DuckDB; None when DuckDB refuses the file (its state machine gives up)."""
+def _clean(attempt: tuple[pd.DataFrame, int] | None, records: int) -> bool:
+    return attempt is not None and attempt[0].empty and attempt[1] == records
+
+
+def _try_duckdb(con, layout: CsvLayout, stage: Callable[[], int],
+                parallel: bool) -> tuple[pd.DataFrame, int] | None:
+    """DuckDB's rejects and the number of records staged; None when DuckDB refuses the file
+    (its state machine gives up)."""
     try:
-        return _read_duckdb(con, layout, strict)
+        _define_duckdb_view(con, layout, parallel)
+        parsed = stage()
     except duckdb.Error:
         con.abort()
         return None
-
-
-def _read_duckdb(con, layout: CsvLayout, strict: bool) -> pd.DataFrame:
-    sql.execute_script(con, "etl/read_twcs_csv", {
-        "path": str(layout.path),
-        "columns": _column_names(layout),
-        "encoding": layout.encoding,
-        "newline": layout.newline.encode("unicode_escape").decode(),
-        "max_line": MAX_RECORD_CHARS,
-        "strict": strict,
-    })
-    return con.execute(
+    rejects = con.execute(
         """
         select line, any_value(csv_line) as raw,
                string_agg(distinct error_type, '; ') as reason
         from reject_errors group by line order by line
         """
     ).df()
+    return rejects, parsed
+
+
+def _define_duckdb_view(con, layout: CsvLayout, parallel: bool) -> None:
+    sql.execute_script(con, "etl/read_twcs_csv", {
+        "path": str(layout.path),
+        "columns": _column_names(layout),
+        "encoding": layout.encoding,
+        "newline": layout.newline.encode("unicode_escape").decode(),
+        "max_line": MAX_RECORD_CHARS,
+        "strict": True,
+        "parallel": parallel,
+    })
 
 
 def _column_names(layout: CsvLayout) -> dict[str, str]:

@@ -1,9 +1,13 @@
--- normalize_twcs.sql: one row per raw twcs record, mapped to the canonical message shape.
--- A record that cannot be mapped keeps its raw fields (raw, JSON) and gets a reject_reason;
--- raw is also kept for the records of ids save_messages must compare (see `contested`), and is
--- NULL for the others (they load as messages, which keep every field).
+-- normalize_twcs.sql: one row per raw twcs record (the view raw_twcs, read here once), mapped to
+-- the canonical message shape, in the temp table staged_twcs; the view `staged` adds what every
+-- source gives save_messages.sql: `record` (1, 2, ... in file order) and `raw`.
+-- A record that cannot be mapped keeps its raw fields (raw, JSON) and gets a reject_reason.
+-- For the others the raw record is rebuilt only where save_messages asks for it (the copies of
+-- an id it must compare): staged_twcs keeps, beside the mapped fields, the raw text of a field
+-- only where mapping changed it (raw_tweet_id, ...; NULL = the mapped value is the raw text),
+-- and raw created_at. Building raw for every row would cost more than the rest of this file.
 -- params: $source (text), $now (timestamptz: later timestamps are 'in the future')
-create or replace temp table staged as
+create or replace temp table staged_twcs as
 
 with
 
@@ -11,7 +15,13 @@ cleaned as (
     -- Cheap tests first: the costlier rewrites run only on the rare values that need them (a
     -- '.' in an id, a list that is not plain digits and commas, spaces around a timestamp).
     select
-        record,
+        tweet_id as raw_tweet_id,
+        author_id as raw_author_id,
+        inbound as raw_inbound,
+        created_at as raw_created_at,
+        text as raw_text,
+        response_tweet_id as raw_response_tweet_id,
+        in_response_to_tweet_id as raw_in_response_to_tweet_id,
         -- ids are text; float-formatted copies ('848.0') are undone
         case
             when contains(tweet_id, '.') then regexp_replace(trim(tweet_id), '\.0+$', '')
@@ -80,7 +90,6 @@ checked as (
 
 final as (
     select
-        record,
         message_id,
         brand,
         channel,
@@ -93,33 +102,51 @@ final as (
         response_ids,
         null::varchar as dm_conversation_id,
         $source as source,
-        null::varchar as raw,
+        case when reject_reason is not null then to_json({
+            tweet_id: raw_tweet_id, author_id: raw_author_id, inbound: raw_inbound,
+            created_at: raw_created_at, text: raw_text, response_tweet_id: raw_response_tweet_id,
+            in_response_to_tweet_id: raw_in_response_to_tweet_id
+        })::varchar end as raw,
+        case when raw_tweet_id is distinct from message_id then raw_tweet_id end as raw_tweet_id,
+        case when raw_author_id is distinct from author_id then raw_author_id end as raw_author_id,
+        case when raw_inbound not in ('True', 'False') then raw_inbound end as raw_inbound,
+        raw_created_at,
+        case when raw_text is distinct from text then raw_text end as raw_text,
+        case when raw_response_tweet_id is distinct from response_ids
+            then raw_response_tweet_id end as raw_response_tweet_id,
+        case when raw_in_response_to_tweet_id is distinct from in_reply_to_id
+            then raw_in_response_to_tweet_id end as raw_in_response_to_tweet_id,
         reject_reason
     from checked
 )
 
 select * from final;
 
--- The raw record (JSON) of the rows that need it: the rejected ones, and every copy of an id
--- save_messages must compare by content (seen twice in this file, or already stored). Building
--- it for every row would cost more than the rest of this file. (The records are listed first:
--- the update then joins raw_twcs on those few rows only.)
-create or replace temp table staged_raw_needed as
-select record
-from staged
-where reject_reason is not null
-   or message_id in (select message_id from staged group by message_id having count(*) > 1)
-   or message_id in (
-       select message_id from messages where message_id in (select message_id from staged)
-   );
-
-update staged
-set raw = to_json({
-    tweet_id: raw_twcs.tweet_id, author_id: raw_twcs.author_id, inbound: raw_twcs.inbound,
-    created_at: raw_twcs.created_at, text: raw_twcs.text,
-    response_tweet_id: raw_twcs.response_tweet_id,
-    in_response_to_tweet_id: raw_twcs.in_response_to_tweet_id
-})::varchar
-from raw_twcs
-where raw_twcs.record = staged.record
-  and raw_twcs.record in (select record from staged_raw_needed);
+-- staged: record numbers come from staged_twcs's row ids (it was written in file order);
+-- raw is rebuilt from the mapped fields and the raw text kept where mapping changed it.
+create or replace temp view staged as
+select
+    rowid + 1 as record,
+    message_id,
+    brand,
+    channel,
+    direction,
+    author_id,
+    author_followers,
+    created_at,
+    text,
+    in_reply_to_id,
+    response_ids,
+    dm_conversation_id,
+    source,
+    coalesce(raw, to_json({
+        tweet_id: coalesce(raw_tweet_id, message_id),
+        author_id: coalesce(raw_author_id, author_id),
+        inbound: coalesce(raw_inbound, case direction when 'inbound' then 'True' else 'False' end),
+        created_at: raw_created_at,
+        text: coalesce(raw_text, text),
+        response_tweet_id: coalesce(raw_response_tweet_id, response_ids),
+        in_response_to_tweet_id: coalesce(raw_in_response_to_tweet_id, in_reply_to_id)
+    })::varchar) as raw,
+    reject_reason
+from staged_twcs;

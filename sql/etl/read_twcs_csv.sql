@@ -1,30 +1,41 @@
--- read_twcs_csv.sql: one row per record DuckDB parses from a twcs CSV file, every field as text,
--- numbered in file order (record). Columns are named by position ($columns, built from the
--- header): columns the file lacks come out NULL, columns twcs does not know are left out.
--- DuckDB's rejects land in reject_errors (store_rejects); strict mode only (the lenient mode
--- silently truncates records with too many fields).
+-- read_twcs_csv.sql: the view raw_twcs: one row per record DuckDB parses from a twcs CSV file,
+-- in file order, every field as text. Nothing is read here: normalize_twcs.sql reads the view
+-- once, so the file is parsed, mapped and stored in one pass (no copy of it as text).
+-- Columns are named by position ($columns, built from the header): columns the file lacks come
+-- out NULL, columns twcs does not know are left out. DuckDB's rejects land in reject_errors
+-- (store_rejects) when the view is read; strict mode only (the lenient mode silently truncates
+-- records with too many fields). $parallel: DuckDB's parallel reader, whose result the loader
+-- keeps only when it reconciles with the independent record count (else it reads again with
+-- $parallel false). A view cannot hold bound values, so they travel in the variable twcs_csv.
 -- params: $path, $columns (struct: name -> 'VARCHAR', in file order), $encoding, $newline,
---         $max_line (bytes), $strict (bool)
+--         $max_line (bytes), $strict (bool), $parallel (bool)
 drop table if exists reject_errors;
 
 drop table if exists reject_scans;
 
-create or replace temp table raw_twcs as
+set variable twcs_csv = {
+    path: $path, columns: $columns, encoding: $encoding, newline: $newline,
+    max_line: $max_line, strict: $strict, parallel: $parallel
+};
+
+create or replace temp view raw_twcs as
 
 with
 
 parsed as (
-    select row_number() over () as record, *
-    from read_csv($path, header = true, all_varchar = true, auto_detect = false,
-                  columns = $columns, delim = ',', quote = '"', escape = '"',
-                  encoding = $encoding, parallel = false, null_padding = false,
-                  new_line = $newline, max_line_size = $max_line,
-                  store_rejects = true, strict_mode = $strict)
+    select *
+    from read_csv(getvariable('twcs_csv').path, header = true, all_varchar = true,
+                  auto_detect = false, columns = getvariable('twcs_csv').columns,
+                  delim = ',', quote = '"', escape = '"',
+                  encoding = getvariable('twcs_csv').encoding,
+                  parallel = getvariable('twcs_csv').parallel, null_padding = false,
+                  new_line = getvariable('twcs_csv').newline,
+                  max_line_size = getvariable('twcs_csv').max_line,
+                  store_rejects = true, strict_mode = getvariable('twcs_csv').strict)
 ),
 
 shape as (
     select
-        null::bigint as record,
         null::varchar as tweet_id,
         null::varchar as author_id,
         null::varchar as inbound,
@@ -45,6 +56,6 @@ final as (
 )
 
 select
-    record, tweet_id, author_id, inbound, created_at, text, response_tweet_id,
+    tweet_id, author_id, inbound, created_at, text, response_tweet_id,
     in_response_to_tweet_id, author_followers, channel, brand
 from final;

@@ -1,21 +1,22 @@
--- save_messages.sql: classify each mappable staged row as new, duplicate or conflict, then insert
+-- save_messages.sql: classify the mappable staged rows as new, duplicate or conflict, then insert
 -- the new ones. Loading the same rows twice inserts nothing (idempotent upsert by message_id:
 -- the first version of a message wins; a later one with different content is a conflict).
--- classified: one row per mappable staged record (record, message_id, raw, outcome).
 -- Only the rows of "contested" ids (seen twice in this run, or already stored) are compared by
--- content; every other row is new without hashing its text (the usual case, and the costly one).
+-- content; every other row is new without hashing its text or building its raw record (the usual
+-- case, and the costly one). classified: one row per staged record of a contested id (record,
+-- message_id, raw, outcome); a record not in it is new.
 -- params: $run_id
-create or replace temp table classified as
+create or replace temp table contested_ids as
 
 with
 
 ok as (
-    select record, message_id, raw
+    select message_id
     from staged
     where reject_reason is null
 ),
 
-contested_ids as (
+final as (
     select message_id
     from ok
     group by message_id
@@ -26,7 +27,13 @@ contested_ids as (
     select message_id
     from messages
     where message_id in (select message_id from ok)
-),
+)
+
+select * from final;
+
+create or replace temp table classified as
+
+with
 
 contested as (
     select
@@ -57,7 +64,7 @@ existing as (
     where message_id in (select message_id from contested_ids)
 ),
 
-judged as (
+final as (
     select
         ranked.record,
         ranked.message_id,
@@ -72,17 +79,6 @@ judged as (
         end as outcome
     from ranked
     left join existing using (message_id)
-),
-
-final as (
-    select record, message_id, raw, 'new' as outcome
-    from ok
-    where message_id not in (select message_id from contested_ids)
-
-    union all
-
-    select record, message_id, raw, outcome
-    from judged
 )
 
 select * from final;
@@ -97,4 +93,5 @@ select
     in_reply_to_id, null, source, null, null, response_ids,
     dm_conversation_id, $run_id
 from staged
-where record in (select record from classified where outcome = 'new');
+where reject_reason is null
+  and record not in (select record from classified where outcome <> 'new');
