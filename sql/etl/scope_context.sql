@@ -13,13 +13,12 @@
 -- touched stored conversations, whole, and the seed) are walked up their reply chains, as
 -- derive_threads.sql does, to find which belong together; only the earliest time of each
 -- tree and who writes in it matter here.
--- -> temp tables scope_touched (row_id, message_id, conversation_id, brand: the touched
---    messages as stored), scope_customers (author_id, since), scope_rows (the same columns as
---    scope_touched: every message in scope). params: $dm_handoff_hours
+-- -> temp tables scope_touched (the touched messages as stored), scope_customers (author_id,
+--    since), scope_conversations (conversation_id: the touched stored conversations and the
+--    context). params: $dm_handoff_hours
 create or replace temp table scope_touched as
 
 select
-    rowid as row_id,
     message_id,
     conversation_id,
     brand,
@@ -33,7 +32,6 @@ where conversation_id in (select conversation_id from scope_touched_conversation
 union all
 
 select
-    row_id,
     message_id,
     stored_conversation_id as conversation_id,
     brand,
@@ -113,29 +111,17 @@ select author_id, min(first_at) - to_hours($dm_handoff_hours::bigint) as since
 from customer_starts
 group by author_id;
 
-create or replace temp table scope_rows as
+create or replace temp table scope_conversations as
 
-with
+select conversation_id
+from scope_touched_conversations
 
-context as (
-    select distinct messages.conversation_id
-    from messages
-    join scope_customers
-      on scope_customers.author_id = messages.author_id
-     and messages.created_at >= scope_customers.since - to_hours($dm_handoff_hours::bigint)
-    where messages.direction = 'inbound'
-      and messages.conversation_id is not null
-      and messages.conversation_id not in (
-          select conversation_id from scope_touched_conversations
-      )
-),
+union
 
-context_rows as (
-    select rowid as row_id, message_id, conversation_id, brand
-    from messages
-    where conversation_id in (select conversation_id from context)
-)
-
-select row_id, message_id, conversation_id, brand from scope_touched
-union all
-select row_id, message_id, conversation_id, brand from context_rows;
+select messages.conversation_id
+from messages
+join scope_customers
+  on scope_customers.author_id = messages.author_id
+ and messages.created_at >= scope_customers.since - to_hours($dm_handoff_hours::bigint)
+where messages.direction = 'inbound'
+  and messages.conversation_id is not null;

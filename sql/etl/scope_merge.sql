@@ -7,7 +7,8 @@
 -- touched (one re-rooted under a newly loaded parent gets a new id).
 -- Only rows that differ are deleted and inserted: rewriting unchanged rows scattered over a
 -- table costs its checkpoint far more than comparing them here (rows are unique per key, so
--- a set EXCEPT, much faster than EXCEPT ALL, finds them). params: none
+-- a set EXCEPT, much faster than EXCEPT ALL, finds them). Stored rows are found on their key
+-- column, then read by row id (as in scope_copy.sql). params: none
 update messages
 set conversation_id = changed.conversation_id, brand = changed.brand
 from (
@@ -26,14 +27,19 @@ join scope_customers
   on scope_customers.author_id = scoped.customer_id
  and scoped.started_at >= scope_customers.since;
 
-create or replace temp table scope_stored as
-select *
+create or replace temp table scope_stored_rows as
+select rowid as row_id
 from conversations
 where conversation_id in (
     select conversation_id from scope_touched_conversations
     union all
     select conversation_id from scope_rewritten
 );
+
+create or replace temp table scope_stored as
+select conversations.*
+from conversations
+join scope_stored_rows on scope_stored_rows.row_id = conversations.rowid;
 
 create or replace temp table scope_changed as
 select conversation_id from (select * from scope_stored except select * from scope_rewritten)
@@ -53,10 +59,15 @@ select *
 from derive_scope.replies
 where reply_id in (select message_id from scope_touched);
 
-create or replace temp table scope_stored as
-select *
+create or replace temp table scope_stored_rows as
+select rowid as row_id
 from replies
 where reply_id in (select message_id from scope_touched);
+
+create or replace temp table scope_stored as
+select replies.*
+from replies
+join scope_stored_rows on scope_stored_rows.row_id = replies.rowid;
 
 create or replace temp table scope_changed as
 select reply_id from (select * from scope_stored except select * from scope_rewritten)

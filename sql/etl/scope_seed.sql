@@ -8,12 +8,11 @@
 -- children (a reply can arrive before its parent: its thread re-roots under the new parent).
 -- Two joins rather than one scan with `a in (...) or b in (...)`: an OR of two semi-joins
 -- makes DuckDB mark-join every message.
--- -> temp table scope_seed (one row per seed: its row id, keys and stored conversation, NULL
+-- -> temp table scope_seed (one row per seed: its keys and stored conversation, NULL
 --    when new), temp table scope_touched_conversations (conversation_id). params: none
 create or replace temp table scope_seed as
 
 select
-    rowid as row_id,
     message_id,
     conversation_id as stored_conversation_id,
     in_reply_to_id,
@@ -27,7 +26,6 @@ where conversation_id is null
 union all
 
 select
-    child.rowid as row_id,
     child.message_id,
     child.conversation_id as stored_conversation_id,
     child.in_reply_to_id,
