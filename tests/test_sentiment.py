@@ -98,6 +98,15 @@ def test_plain_fast_path_follows_vaders_numbers(con):
     assert np.allclose(fast.score, ref.score, atol=0.02)
 
 
+def test_caps_emphasis_needs_a_token_that_is_not_all_caps(con):
+    # VADER's ALL-CAPS bonus applies only when some token is not in capitals: a lower-case word,
+    # or (the second test in sentiment.sql) a token without letters such as "2" or ":)"
+    texts = ["THIS IS GREAT", "THIS IS GREAT 2 DAY", "THIS IS GREAT :)", "GREAT!!! 100%",
+             "this is GREAT"]
+    fast = sentiment.score_texts(texts, con, care=False)
+    assert list(fast.score) == list(sentiment.reference_scores(texts).score)
+
+
 def test_departures_from_vader(con):
     for text, (care, label) in DEPARTURES.items():
         assert sentiment.reference_scores([text]).label[0] == "positive"

@@ -73,9 +73,12 @@ token_lists as (
         -- punctuation touching a word goes ("#fail," -> "fail"), emoticons such as ":)" stay,
         -- case stays too: lexicon keys come in 'good', 'Good' and 'GOOD'
         string_split(regexp_replace(text, $strip, '', 'g'), ' ') as tokens,
-        -- VADER's ALL-CAPS rule needs some token that is not all caps
-        regexp_matches(text, '[a-z]')
-            or regexp_matches(text, '(^|\s)[^A-Za-z\s]+(\s|$)') as cap_diff,
+        -- VADER's ALL-CAPS rule needs some token that is not all caps (the second, slower
+        -- test only runs on texts without a lower-case letter)
+        case
+            when regexp_matches(text, '[a-z]') then true
+            else regexp_matches(text, '(^|\s)[^A-Za-z\s]+(\s|$)')
+        end as cap_diff,
         -- VADER's punctuation emphasis: 0.292 per '!' (at most 4), 0.18 per '?' when 2-3, 0.96 above
         least(strlen(text) - strlen(replace(text, '!', '')), 4) * 0.292
             + case
