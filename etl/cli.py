@@ -13,7 +13,6 @@ import argparse
 import importlib
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -199,7 +198,12 @@ def cmd_dashboard(args) -> int:
         print(f"carepulse: warning: {args.address} lets other machines in and no sign-in is "
               "configured (CAREPULSE_PASSWORD or [auth] in .streamlit/secrets.toml; "
               "see docs/security.md)", file=sys.stderr)
-    return subprocess.call(cmd, env=env)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # exec, not a child process: a signal to this process (Ctrl-C, a test's terminate()) reaches
+    # the server itself instead of leaving it running as an orphan
+    os.execve(sys.executable, cmd, env)
+    return 0   # not reached
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

@@ -73,3 +73,15 @@ def _full_screenshot(page, name: str):
 def _wait_for_text(page, text: str, timeout: float = 60_000) -> None:
     page.wait_for_function("t => document.body.innerText.includes(t)", arg=text,
                            timeout=timeout)
+
+
+def test_stopping_the_dashboard_command_stops_its_server(demo_db):
+    """`carepulse dashboard` becomes the Streamlit server (exec): stopping it leaves no orphan
+    server holding the port and the database."""
+    import socket
+    from urllib.parse import urlparse
+
+    with running_dashboard(demo_db) as url:
+        port = urlparse(url).port
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "a server still listens after the stop"

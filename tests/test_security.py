@@ -94,7 +94,7 @@ def sign_in(at: AppTest, password: str) -> AppTest:
 # ---------------------------------------------------------------------------------------- access
 def test_dashboard_binds_localhost_by_default(dash, cli, monkeypatch):
     calls = []
-    monkeypatch.setattr("etl.cli.subprocess.call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setattr("etl.cli.os.execve", lambda path, cmd, env: calls.append((cmd, env)))
     monkeypatch.setenv("X_BEARER_TOKEN", "bearer-never-needed-by-the-dashboard")
     code, out, err = cli("dashboard", "--db", dash)
     assert code == 0
@@ -109,7 +109,7 @@ def test_dashboard_binds_localhost_by_default(dash, cli, monkeypatch):
 
 def test_exposing_without_sign_in_warns(dash, cli, monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr("etl.cli.subprocess.call", lambda cmd, env: calls.append(cmd) or 0)
+    monkeypatch.setattr("etl.cli.os.execve", lambda path, cmd, env: calls.append(cmd))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
     code, _, err = cli("dashboard", "--db", dash, "--address", "0.0.0.0")
@@ -464,7 +464,7 @@ def test_tokens_never_appear_in_any_command_output(cli, twcs_5000, tmp_path, mon
 
     for name, token in TOKENS.items():
         monkeypatch.setenv(name, token)
-    monkeypatch.setattr("etl.cli.subprocess.call", lambda cmd, env: 0)
+    monkeypatch.setattr("etl.cli.os.execve", lambda path, cmd, env: None)
     monkeypatch.chdir(tmp_path)
     caplog.set_level(logging.DEBUG)
     sample = Sample.read(twcs_5000)
