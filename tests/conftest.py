@@ -62,3 +62,16 @@ def read_db():
             con.close()
 
     return query
+
+
+def rebuild_summaries(con) -> None:
+    """Rebuild the dashboard summary tables (sql/etl/summary_*.sql) on an open connection, as
+    every load does after its derive: for tests that edit messages (e.g. fixed sentiment scores)
+    after loading them."""
+    import sql
+    from etl import derive
+    from etl.settings import DM_HANDOFF_HOURS
+
+    con.execute("set TimeZone = 'UTC'")
+    for step in derive.summary_steps():
+        sql.execute_script(con, step, {"dm_handoff_hours": DM_HANDOFF_HOURS})

@@ -11,6 +11,7 @@ import pandas as pd
 
 import pytest
 
+from tests.conftest import rebuild_summaries
 from tests.test_dashboard_support import (PAGES, clear_caches, demo_database, matching,
                                           metric_values, not_available, open_page)
 
@@ -255,6 +256,7 @@ def scored_db(demo_db, tmp_path_factory):
             sentiment_label = ['negative', 'neutral', 'positive'][(hash(message_id) % 3)::int + 1]
         where direction = 'inbound'
     """)
+    rebuild_summaries(con)            # summaries follow the scores, as after a load
     con.close()
     return db
 

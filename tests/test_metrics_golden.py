@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from etl.cli import main
+from tests.conftest import rebuild_summaries
 from tests.golden_files import assert_golden
 from tests.test_metrics import write_config
 
@@ -74,6 +75,7 @@ def _fix_sentiment(db):
     con = duckdb.connect(str(db))
     try:
         con.execute(FIXED_SENTIMENT)
+        rebuild_summaries(con)        # summaries follow the scores, as after a load
     finally:
         con.close()
 
