@@ -2,8 +2,6 @@
 and the small overview versions of each area's main chart."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -30,15 +28,33 @@ def value(row, column: str | None):
     return None if column is None else row[column]
 
 
+def period_rows(headline: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The per-brand rows of one period ('current' | 'previous') of metrics/headline, shaped as
+    response_times' rows (one per brand, busiest first)."""
+    rows = headline[headline["period"] == period].drop(columns="period")
+    return rows.reset_index(drop=True)
+
+
+def within_column(summary: pd.DataFrame, f: Filters) -> str | None:
+    """The column of `summary` with the share answered within the filters' SLA target on their
+    clock: headline's within_target(_business) when it was computed for that target, else
+    response_times' within_* (calendar clock only)."""
+    if "within_target" in summary.columns and (
+            summary.empty or (summary["target_minutes"] == f.sla_minutes).all()):
+        return "within_target_business" if f.clock == "business" else "within_target"
+    return col(summary, TARGET_COLUMNS.get(f.sla_minutes, ""), f.clock)
+
+
 def totals(summary: pd.DataFrame, f: Filters) -> dict:
-    """Headline figures over the filtered brands from the per-brand response_times rows.
-    Counts and shares add up exactly (shares are over all conversations); a median does not, so
-    with several brands the FRT tiles show the range over brands and no change."""
+    """Headline figures over the filtered brands from per-brand rows (headline or
+    response_times). Counts and shares add up exactly (shares are over all conversations); a
+    median does not, so with several brands the FRT tiles show the range over brands and no
+    change."""
     if summary.empty:
         return {}
     conversations = int(summary["conversations"].sum())
     answered = int(summary["answered"].sum())
-    within_col = col(summary, TARGET_COLUMNS.get(f.sla_minutes, ""), f.clock)
+    within_col = within_column(summary, f)
     within_count = (float((summary[within_col] * summary["conversations"]).sum())
                     if within_col else None)
     median_col = col(summary, "frt_median_minutes", f.clock)
@@ -67,18 +83,6 @@ def totals(summary: pd.DataFrame, f: Filters) -> dict:
     if within_col is None:
         out["not_within"] = None
     return out
-
-
-def within_from_curve(f: Filters) -> dict:
-    """Share within the SLA target on the filters' clock from sla_curve (its share_answered at
-    the target: answered within it over all conversations, as response_times' within_*)."""
-    curve = data.run("metrics/sla_curve", **f.params(), horizon_minutes=None)
-    at = curve[(curve["clock"] == f.clock) & (curve["minutes"] == f.sla_minutes)]
-    total = int(at["conversations"].sum())
-    if not total:
-        return {"within_target": None, "not_within": None}
-    within = float((at["share_answered"] * at["conversations"]).sum())
-    return {"within_target": within / total, "not_within": total - round(within)}
 
 
 def _range(summary: pd.DataFrame, column: str | None) -> str:
@@ -134,30 +138,19 @@ CHANNEL_COUNTS = {"share_public": "handled_public", "share_dm": "moved_to_dm",
 
 
 def channels_weekly(f: Filters) -> pd.DataFrame:
-    """The channels metric once per UTC week (Monday) of the period, pooled over the brands: one
-    row per week and class with its share. Weeks cut by the period's edges are partial."""
-    rows = []
-    for start, end in _weeks(f):
-        frame = data.run("metrics/channels", brands=list(f.brands), start=start, end=end)
-        if frame.empty or frame["conversations"].sum() == 0:
-            continue
-        total = int(frame["conversations"].sum())
-        for share, count in CHANNEL_COUNTS.items():
-            n = int(frame[count].sum())
-            rows.append({"week": start, "handled": CHANNEL_CLASSES[share], "conversations": n,
-                         "share": n / total, "of_conversations": total})
+    """Public conversations per UTC week (Monday) of the period by how they were handled,
+    pooled over the brands (metrics/channels_weekly): one row per week and class with its
+    share. Weeks cut by the period's edges are partial."""
+    frame = data.run("metrics/channels_weekly", **f.params())
+    weeks = frame.groupby("week_start", sort=True)[list(CHANNEL_COUNTS.values())].sum()
+    totals = weeks.sum(axis=1)
+    rows = [{"week": week.to_pydatetime(), "handled": CHANNEL_CLASSES[share],
+             "conversations": int(weeks.at[week, count]),
+             "share": int(weeks.at[week, count]) / int(totals[week]),
+             "of_conversations": int(totals[week])}
+            for week in weeks.index[totals > 0] for share, count in CHANNEL_COUNTS.items()]
     return pd.DataFrame(rows, columns=["week", "handled", "conversations", "share",
                                        "of_conversations"])
-
-
-def _weeks(f: Filters):
-    params = f.params()
-    start, end = params["start"], params["end"]
-    monday = start - dt.timedelta(days=start.weekday())
-    while monday < end:
-        nxt = monday + dt.timedelta(days=7)
-        yield max(monday, start), min(nxt, end)
-        monday = nxt
 
 
 def channels_weekly_chart(frame: pd.DataFrame, title: str):

@@ -1,5 +1,6 @@
 """Overview: the headline numbers for the filtered brands and period, each with its change vs the
-previous period of the same length, and one chart per area linking to its page."""
+previous period of the same length (both from one query, metrics/headline), and one chart per
+area linking to its page."""
 from __future__ import annotations
 
 import streamlit as st
@@ -14,14 +15,14 @@ def page() -> None:
     if f is None:
         ui.missing_database()
         return
-    params = f.params()
-    summary = data.run("metrics/response_times", **params)
+    headline = data.run("metrics/headline", **f.params(), target_minutes=f.sla_minutes)
+    summary = common.period_rows(headline, "current")
     if summary.empty:
         ui.no_data()
         return
     days = (f.end - f.start).days + 1
     if f.previous_in_data():
-        before = data.run("metrics/response_times", **f.previous().params())
+        before = common.period_rows(headline, "previous")
         st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC), changes against the {days} "
                    f"days before · {f.clock} clock")
     else:
@@ -30,10 +31,6 @@ def page() -> None:
                    f"change shown: the data starts {f.data_first:%d %b %Y}, so the {days} days "
                    "before are not fully in it")
     now, then = common.totals(summary, f), common.totals(before, f)
-    if now["within_target"] is None:            # response_times has calendar shares only
-        now.update(common.within_from_curve(f))
-        if then:
-            then.update(common.within_from_curve(f.previous()))
     _headlines(f, now, then)
     left, right = st.columns(2)
     with left:
