@@ -61,7 +61,7 @@ def section(f: Filters) -> None:
     params = f.params()
     version = data.version()
     spikes = _spikes(tuple(f.brands), params["start"], params["end"], version)
-    brands = data.run("metrics/response_times", **params)["brand"].tolist()
+    brands = data.run("meta/period_brands", **params)["brand"].tolist()
     with_spikes = [b for b in brands if b in set(spikes["brand"])]
     brand = common.brand_choice("sp_brand", "spike_brand", with_spikes + [b for b in brands
                                 if b not in with_spikes], "Brand (brands with spikes first)")

@@ -191,3 +191,15 @@ def test_new_metrics_are_listed():
     names = metrics.available()
     assert {"headline", "channels-weekly"} <= set(names)
     assert names["headline"].defaults == {"target_minutes": 60}
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_period_brands_are_response_times_brands_in_order(which, request):
+    con = _reader(request.getfixturevalue(which))
+    for start, end in _periods(con):
+        for brands in _brand_sets(con):
+            params = dict(brands=brands, start=start, end=end)
+            listed = sql.query(con, "meta/period_brands", params)
+            expected = sql.query(con, "metrics/response_times", params)
+            assert listed["brand"].tolist() == expected["brand"].tolist()
+            assert listed["conversations"].tolist() == expected["conversations"].tolist()

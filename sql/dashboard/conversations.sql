@@ -24,7 +24,14 @@ with
 
 scoped as (
     select
-        *,
+        conversation_id,
+        started_at,
+        answered,
+        moved_to_dm,
+        campaign,
+        inbound_count,
+        first_sentiment,
+        last_sentiment,
         case when $clock = 'business' then first_response_business_minutes
              else first_response_minutes end as frt_minutes
     from conversations
@@ -36,7 +43,9 @@ scoped as (
 ),
 
 filtered as (
-    select *
+    -- only the columns the filters and the order need: the count and the top rows below
+    -- touch every matching conversation, the other columns are read for the page only
+    select conversation_id, started_at
     from scoped
     where ($answered = 'any' or answered = ($answered = 'yes'))
       and ($moved_to_dm = 'any' or moved_to_dm = ($moved_to_dm = 'yes'))
@@ -56,11 +65,26 @@ filtered as (
       )
 ),
 
-page as (
-    select *, count(*) over () as matching
+matching as (
+    select count(*) as matching from filtered
+),
+
+newest as (
+    select conversation_id
     from filtered
     order by started_at desc, conversation_id
     limit $limit
+),
+
+page as (
+    select
+        conversations.*,
+        case when $clock = 'business' then conversations.first_response_business_minutes
+             else conversations.first_response_minutes end as frt_minutes,
+        matching.matching
+    from conversations
+    semi join newest using (conversation_id)
+    cross join matching
 ),
 
 first_text as (

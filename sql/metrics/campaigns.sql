@@ -42,17 +42,60 @@ periods as (
     from scoped_events
 ),
 
-inbound as (
-    select periods.event_id, periods.period, count(*) as messages
-    from periods
+period_hours as (
+    -- each during / baseline window as the UTC hours it touches (hour marks: whole hours since
+    -- 1970); `whole` when the hour lies entirely inside the window
+    select
+        event_id,
+        period,
+        brand,
+        lo,
+        hi,
+        hour_mark,
+        hour_mark * 3600000000 >= epoch_us(lo)
+            and (hour_mark + 1) * 3600000000 <= epoch_us(hi) as whole
+    from (
+        select
+            *,
+            unnest(range(epoch_us(lo) // 3600000000, (epoch_us(hi) - 1) // 3600000000 + 1))
+                as hour_mark
+        from periods
+        where period in ('during', 'baseline')
+          and hi > lo
+    )
+),
+
+inbound_whole as (
+    -- whole hours from summary_volume_hourly
+    select period_hours.event_id, period_hours.period, summary_volume_hourly.inbound as messages
+    from period_hours
+    join summary_volume_hourly
+      on summary_volume_hourly.hour = to_timestamp(period_hours.hour_mark * 3600)
+     and (period_hours.brand is null or summary_volume_hourly.brand = period_hours.brand)
+    where period_hours.whole
+      and summary_volume_hourly.brand is not null
+      and (len($brands::varchar[]) = 0
+           or list_contains($brands::varchar[], summary_volume_hourly.brand))
+),
+
+inbound_partial as (
+    -- the hours a window cuts, from messages (joined on the hour mark: a hash join)
+    select period_hours.event_id, period_hours.period, 1 as messages
+    from period_hours
     join messages
-      on (periods.brand is null or messages.brand = periods.brand)
-     and messages.created_at >= periods.lo
-     and messages.created_at < periods.hi
-    where messages.direction = 'inbound'
+      on epoch_us(messages.created_at) // 3600000000 = period_hours.hour_mark
+     and (period_hours.brand is null or messages.brand = period_hours.brand)
+     and messages.created_at >= period_hours.lo
+     and messages.created_at < period_hours.hi
+    where not period_hours.whole
+      and messages.direction = 'inbound'
       and messages.brand is not null
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], messages.brand))
-      and periods.period in ('during', 'baseline')
+),
+
+inbound as (
+    select event_id, period, sum(messages)::bigint as messages
+    from (select * from inbound_whole union all select * from inbound_partial)
     group by all
 ),
 
@@ -76,22 +119,30 @@ matched as (
     group by all
 ),
 
+care_periods as (
+    -- during / before windows once per brand they cover (brands with customer messages), so
+    -- that conversations join on the brand (a hash join) rather than on a time range
+    select periods.event_id, periods.period, periods.lo, periods.hi, brands.brand
+    from periods
+    join (select distinct brand from summary_volume_hourly where brand is not null) as brands
+      on periods.brand is null or brands.brand = periods.brand
+    where periods.period in ('during', 'before')
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brands.brand))
+),
+
 care as (
     select
-        periods.event_id,
-        periods.period,
+        care_periods.event_id,
+        care_periods.period,
         count(*) as conversations,
         count(*) filter (where conversations.answered) / count(*) as response_rate,
         median(conversations.first_response_minutes) as frt_median_minutes,
         quantile_cont(conversations.first_response_minutes, 0.9) as frt_p90_minutes
-    from periods
+    from care_periods
     join conversations
-      on (periods.brand is null or conversations.brand = periods.brand)
-     and conversations.started_at >= periods.lo
-     and conversations.started_at < periods.hi
-    where (len($brands::varchar[]) = 0
-           or list_contains($brands::varchar[], conversations.brand))
-      and periods.period in ('during', 'before')
+      on conversations.brand = care_periods.brand
+     and conversations.started_at >= care_periods.lo
+     and conversations.started_at < care_periods.hi
     group by all
 ),
 

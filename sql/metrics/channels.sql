@@ -16,15 +16,6 @@
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
 with
 
-scoped as (
-    select *
-    from conversations
-    where brand is not null
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
-      and started_at >= $start::timestamptz
-      and started_at < $end::timestamptz
-),
-
 handed_off as (
     select distinct handoff_of as conversation_id
     from conversations
@@ -33,17 +24,24 @@ handed_off as (
 
 public_side as (
     select
-        scoped.*,
+        conversations.brand,
         case
-            when not scoped.answered then 'unanswered'
-            when scoped.moved_to_dm then 'dm'
-            when scoped.moved_off_channel then 'off_channel'
+            when not conversations.answered then 'unanswered'
+            when conversations.moved_to_dm then 'dm'
+            when conversations.moved_off_channel then 'off_channel'
             else 'public'
         end as handled_in,
+        conversations.dm_offer_minutes,
+        conversations.first_response_minutes,
         handed_off.conversation_id is not null as dm_followed
-    from scoped
+    from conversations
     left join handed_off using (conversation_id)
-    where scoped.channel = 'public'
+    where conversations.brand is not null
+      and conversations.channel = 'public'
+      and (len($brands::varchar[]) = 0
+           or list_contains($brands::varchar[], conversations.brand))
+      and conversations.started_at >= $start::timestamptz
+      and conversations.started_at < $end::timestamptz
 ),
 
 public_figures as (
@@ -55,11 +53,10 @@ public_figures as (
         count(*) filter (where handled_in = 'off_channel') as moved_off_channel,
         count(*) filter (where handled_in = 'unanswered') as unanswered,
         count(dm_offer_minutes) as dm_offers,
-        median(dm_offer_minutes) as dm_offer_median_minutes,
-        quantile_cont(dm_offer_minutes, 0.9) as dm_offer_p90_minutes,
+        -- median and p90 from one sort each (the values of median() and quantile_cont(.., 0.9))
+        quantile_cont(dm_offer_minutes, [0.5, 0.9]) as dm_offer_quantiles,
         count(*) filter (where dm_followed) as dm_followed,
-        median(first_response_minutes) as public_frt_median_minutes,
-        quantile_cont(first_response_minutes, 0.9) as public_frt_p90_minutes
+        quantile_cont(first_response_minutes, [0.5, 0.9]) as public_frt_quantiles
     from public_side
     group by brand
 ),
@@ -70,10 +67,13 @@ dm_figures as (
         count(*) as dm_conversations,
         count(*) filter (where handoff_of is not null) as dm_handoffs,
         count(*) filter (where answered) as dm_answered,
-        median(first_response_minutes) as dm_frt_median_minutes,
-        quantile_cont(first_response_minutes, 0.9) as dm_frt_p90_minutes
-    from scoped
-    where channel = 'dm'
+        quantile_cont(first_response_minutes, [0.5, 0.9]) as dm_frt_quantiles
+    from conversations
+    where brand is not null
+      and channel = 'dm'
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
     group by brand
 ),
 
@@ -90,16 +90,16 @@ final as (
         public_figures.moved_off_channel / public_figures.conversations as share_off_channel,
         public_figures.unanswered / public_figures.conversations as share_unanswered,
         public_figures.dm_offers,
-        public_figures.dm_offer_median_minutes,
-        public_figures.dm_offer_p90_minutes,
+        public_figures.dm_offer_quantiles[1] as dm_offer_median_minutes,
+        public_figures.dm_offer_quantiles[2] as dm_offer_p90_minutes,
         public_figures.dm_followed,
         coalesce(dm_figures.dm_conversations, 0) as dm_conversations,
         coalesce(dm_figures.dm_handoffs, 0) as dm_handoffs,
         coalesce(dm_figures.dm_answered, 0) as dm_answered,
-        dm_figures.dm_frt_median_minutes,
-        dm_figures.dm_frt_p90_minutes,
-        public_figures.public_frt_median_minutes,
-        public_figures.public_frt_p90_minutes
+        dm_figures.dm_frt_quantiles[1] as dm_frt_median_minutes,
+        dm_figures.dm_frt_quantiles[2] as dm_frt_p90_minutes,
+        public_figures.public_frt_quantiles[1] as public_frt_median_minutes,
+        public_figures.public_frt_quantiles[2] as public_frt_p90_minutes
     from public_figures
     left join dm_figures using (brand)
 )
