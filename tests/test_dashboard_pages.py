@@ -120,6 +120,26 @@ def test_business_clock_and_target_drive_the_sla_page(demo, read_db):
     assert metric_values(calendar)["Within 4 h (target)"] != metric_values(at)["Within 4 h (target)"]
 
 
+def test_overview_headlines_on_the_business_clock_and_their_change(demo, read_db):
+    """Within the target on the business clock (metrics/headline), now and in the 30 days
+    before, against independent SQL; several brands give a pooled share."""
+    query = {"from": "2026-09-16", "to": "2026-10-15", "sla": "240", "clock": "business",
+             "brand": ["NimbusMobile", "AcmeCareHelp"]}
+    at = open_page("overview", query)
+    assert not at.exception
+    brands = "brand in ('NimbusMobile', 'AcmeCareHelp') and started_at >= $s and started_at < $e"
+    shares = []
+    for start, end in (("2026-09-16", "2026-10-15"), ("2026-08-17", "2026-09-15")):
+        w = _window(start, end)
+        total = _scope(read_db, demo, brands, w)
+        within = _scope(read_db, demo, f"{brands} and first_response_business_minutes <= 240", w)
+        shares.append((within / total, total - within))
+    tile = next(m for m in at.metric if m.label == "Answered within 4 h")
+    assert tile.value == f"{shares[0][0] * 100:.1f}%"
+    assert tile.delta == f"{(shares[0][0] - shares[1][0]) * 100:+.1f} pp"
+    assert any(f"{shares[0][1]:,} not within 4 h" in b.label for b in at.get("page_link"))
+
+
 def test_deep_link_restores_the_view_and_its_numbers(demo, read_db):
     conv = read_db(demo, "select conversation_id from conversations where brand = 'NimbusMobile' "
                          "and not answered and handoff_of is null and started_at >= "
