@@ -95,8 +95,11 @@ def start_run(con, source: str, file: str) -> RunSummary:
 def save_staged(con, run: RunSummary, records_read: int, parse_rejects: pd.DataFrame,
                 record_lines: np.ndarray | None = None, cursor: str | None = None) -> None:
     """Insert new staged messages, quarantine the rest, reconcile the counts, record the run."""
-    sql.execute_script(con, "etl/save_messages", {"run_id": run.run_id})
+    sql.execute_script(con, "etl/save_messages")
     counts = sql.query(con, "etl/run_counts").iloc[0]
+    all_new = counts["duplicates"] + counts["conflicts"] == 0
+    sql.execute_script(con, "etl/insert_messages" if all_new else "etl/insert_new_messages",
+                       {"run_id": run.run_id})
     rejects = _all_rejects(con, parse_rejects, record_lines)
     _save_rejects(con, run, rejects)
     run.rows_read = int(records_read)

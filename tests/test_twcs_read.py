@@ -158,3 +158,38 @@ def test_a_latin1_byte_after_the_first_mib_is_read_as_latin1(twcs_5000, tmp_path
     assert raw.parsed == raw.records == 12_000
     text = con.execute("select text from staged order by record desc limit 1").fetchall()
     assert text == [("caf\u00e9 closed",)]
+
+
+def _copies(header, rows, copies):
+    col = {name: i for i, name in enumerate(header)}
+    out = []
+    for k in range(copies):
+        for row in rows:
+            row = list(row)
+            for c in ("tweet_id", "response_tweet_id", "in_response_to_tweet_id"):
+                ids = [i for i in row[col[c]].split(",") if i]
+                row[col[c]] = ",".join(str(int(i) + k * 10_000_000) for i in ids)
+            out.append(row)
+    return out
+
+
+@pytest.mark.parametrize("with_conflict", [False, True])
+def test_messages_keep_the_file_order(with_conflict, twcs_5000, tmp_path):
+    """Several row groups of messages, inserted in parallel, still in record order: with nothing
+    contested (a plain scan) and with a conflicting copy left out (a join, then a sort)."""
+    header, rows = _real_rows(twcs_5000)
+    rows = _copies(header, rows, 52)                 # > 2 row groups of 122,880
+    if with_conflict:
+        conflict = list(rows[7])
+        conflict[header.index("text")] += " (edited)"
+        rows.append(conflict)
+    path = _write(tmp_path / "many.csv", header, rows)
+    con = _connect()
+    run = load.start_run(con, "twcs", str(path))
+    raw = _read(con, path)
+    load.save_staged(con, run, raw.records, raw.parse_rejects, raw.record_lines)
+    assert run.rows_loaded == 260_000 and run.rows_rejected == int(with_conflict)
+    stored = con.execute("select list(message_id order by rowid) from messages").fetchall()
+    staged = con.execute("select list(message_id order by record) from staged "
+                         "where record <= 260000").fetchall()
+    assert stored == staged

@@ -1,11 +1,12 @@
--- save_messages.sql: classify the mappable staged rows as new, duplicate or conflict, then insert
--- the new ones. Loading the same rows twice inserts nothing (idempotent upsert by message_id:
--- the first version of a message wins; a later one with different content is a conflict).
+-- save_messages.sql: classify the mappable staged rows as new, duplicate or conflict (the insert
+-- follows: insert_messages.sql, or insert_new_messages.sql when some are not new). Loading the
+-- same rows twice inserts nothing (idempotent upsert by message_id: the first version of a
+-- message wins; a later one with different content is a conflict).
 -- Only the rows of "contested" ids (seen twice in this run, or already stored) are compared by
 -- content; every other row is new without hashing its text or building its raw record (the usual
 -- case, and the costly one). classified: one row per staged record of a contested id (record,
 -- message_id, raw, outcome); a record not in it is new.
--- params: $run_id
+-- params: none
 create or replace temp table contested_ids as
 
 with
@@ -82,16 +83,3 @@ final as (
 )
 
 select * from final;
-
-insert into messages (
-    message_id, brand, channel, direction, author_id, author_followers, created_at, text,
-    in_reply_to_id, conversation_id, source, sentiment, sentiment_label, response_ids,
-    dm_conversation_id, run_id
-)
-select
-    message_id, brand, channel, direction, author_id, author_followers, created_at, text,
-    in_reply_to_id, null, source, null, null, response_ids,
-    dm_conversation_id, $run_id
-from staged
-where reject_reason is null
-  and record not in (select record from classified where outcome <> 'new');
