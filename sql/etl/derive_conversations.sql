@@ -13,10 +13,15 @@
 -- conversation's first customer message matches during the campaign's window
 -- (event_matches, see derive_campaigns.sql); the latest-starting one if several.
 -- How: one pass over the messages, each with its conversation's root row and start from
--- thread_roots (rowid order: lined up with messages, see derive_threads.sql) and its reply
--- flags, gives every figure of a conversation that its own messages decide, for customer
+-- thread_roots and its reply flags from outbound_flags (both in rowid order: lined up with
+-- messages, see derive_threads.sql), gives every figure of a conversation that its own messages decide, for customer
 -- threads and DM threads alike; DM handoffs, business clocks and campaigns join that.
 -- params: $dm_handoff_hours
+-- A POSITIONAL JOIN's row estimate is 0, so DuckDB would build its hash tables on the million
+-- rows coming from one instead of on the small tables joined to them: for this statement the
+-- right side of each join, as written, is the one built.
+set disabled_optimizers = 'build_side_probe_side';
+
 create or replace table conversations as
 
 with
@@ -24,12 +29,15 @@ with
 threads as (
     select
         case
-            when messages.rowid = thread_roots.row_id then thread_roots.conversation_row
+            when messages.rowid = thread_roots.row_id and flags.row_id = thread_roots.row_id
+                then thread_roots.conversation_row
             else error('derive_conversations: thread_roots is out of line with messages')
         end as conversation_row,
         thread_roots.is_start as is_root,
         thread_roots.started_at,
-        messages.*
+        messages.*,
+        flags.dm_redirect,
+        flags.off_channel
     from thread_roots
     positional join (
         select
@@ -37,6 +45,7 @@ threads as (
             created_at, sentiment
         from messages
     ) as messages
+    positional join outbound_flags as flags
 ),
 
 roots as (
@@ -54,7 +63,7 @@ roots as (
 ),
 
 -- figures of a conversation's own traffic: numbers only (text aggregates over millions of rows
--- cost far more), and the reply flags from the brand messages alone
+-- cost far more)
 traffic as (
     select
         conversation_row,
@@ -63,38 +72,20 @@ traffic as (
         count(*) filter (where direction = 'inbound') as inbound_count,
         count(*) filter (where direction = 'outbound') as outbound_count,
         arg_min(sentiment, created_at) filter (where direction = 'inbound') as first_sentiment,
-        arg_max(sentiment, created_at) filter (where direction = 'inbound') as last_sentiment
+        arg_max(sentiment, created_at) filter (where direction = 'inbound') as last_sentiment,
+        coalesce(bool_or(dm_redirect), false) as asked_for_dm,
+        coalesce(bool_or(off_channel), false) as sent_off_channel,
+        min(created_at) filter (where dm_redirect and created_at >= started_at) as dm_offer_at
     from threads
     group by conversation_row
-),
-
-flagged as (
-    select
-        brand_messages.conversation_row,
-        bool_or(flags.dm_redirect) as asked_for_dm,
-        bool_or(flags.off_channel) as sent_off_channel,
-        min(brand_messages.created_at) filter (
-            where flags.dm_redirect and brand_messages.created_at >= brand_messages.started_at
-        ) as dm_offer_at
-    from (
-        select rowid, conversation_row, created_at, started_at
-        from threads
-        where direction = 'outbound'
-    ) as brand_messages
-    join outbound_flags as flags on flags.row_id = brand_messages.rowid
-    group by brand_messages.conversation_row
 ),
 
 started as (
     select
         roots.* exclude (direction),
-        traffic.* exclude (conversation_row),
-        coalesce(flagged.asked_for_dm, false) as asked_for_dm,
-        coalesce(flagged.sent_off_channel, false) as sent_off_channel,
-        flagged.dm_offer_at
+        traffic.* exclude (conversation_row)
     from roots
     join traffic using (conversation_row)
-    left join flagged using (conversation_row)
     where roots.direction = 'inbound'
 ),
 
@@ -230,3 +221,5 @@ final as (
 )
 
 select * from final;
+
+reset disabled_optimizers;

@@ -17,10 +17,11 @@
 --     'call us', 'give us a call', 'by phone', a phone number, 'email us', an e-mail address,
 --     'web form', 'live chat', 'reach out / contact us / tell us more ... here: <link>'. Asking
 --     for the customer's phone number or e-mail address in a DM is not off-channel.
--- Messages are their rowid here, and thread_parents lines up with messages row for row (see
--- derive_threads.sql).
--- -> temp table outbound_flags (row_id, agent, dm_redirect, off_channel), read by
---    derive_conversations.sql too; table replies.
+-- Messages are their rowid here, and thread_parents and outbound_flags line up with messages
+-- row for row (see derive_threads.sql).
+-- -> temp table outbound_flags (row_id, agent, dm_redirect, off_channel): one row per message
+--    in rowid order, NULL flags for customer messages; read by derive_conversations.sql too.
+--    Table replies.
 -- params: none
 
 create or replace temp table outbound_flags as
@@ -120,7 +121,20 @@ final as (
 
 select outbound.row_id, final.* exclude (text)
 from outbound
-join final using (text);
+join final using (text)
+
+union all
+
+select rowid as row_id, null as agent, null as dm_redirect, null as off_channel
+from messages
+where direction <> 'outbound'
+
+order by row_id;
+
+-- A POSITIONAL JOIN's row estimate is 0, so DuckDB would build its hash tables on the million
+-- rows coming from one instead of on the small tables joined to them: for this statement the
+-- right side of each join, as written, is the one built.
+set disabled_optimizers = 'build_side_probe_side';
 
 create or replace table replies as
 with
@@ -133,15 +147,20 @@ answered as (
         messages.in_reply_to_id as parent_id,
         messages.created_at,
         case
-            when thread_parents.row_id = messages.rowid then thread_parents.parent_at
+            when thread_parents.row_id = messages.rowid and flags.row_id = messages.rowid
+                then thread_parents.parent_at
             else error('derive_replies: thread_parents is out of line with messages')
         end as parent_at,
-        messages.channel
+        messages.channel,
+        flags.agent,
+        flags.dm_redirect,
+        flags.off_channel
     from thread_parents
     positional join (
         select rowid, message_id, brand, in_reply_to_id, created_at, channel, direction
         from messages
     ) as messages
+    positional join outbound_flags as flags
     where messages.direction = 'outbound'
       and thread_parents.parent_direction = 'inbound'
 ),
@@ -179,14 +198,15 @@ select
         when clocked.created_at >= clocked.parent_at
             then epoch(clocked.created_at - clocked.parent_at) / 60.0
     end as latency_minutes,
-    flags.agent,
-    flags.dm_redirect,
-    flags.off_channel,
+    clocked.agent,
+    clocked.dm_redirect,
+    clocked.off_channel,
     clocked.channel,
     case
         when clocked.created_at >= clocked.parent_at
             then clocked.before_reply - clocked.before_parent
                 + (clocked.into_reply_us - clocked.into_parent_us) / 60e6
     end as latency_business_minutes
-from clocked
-join outbound_flags as flags on flags.row_id = clocked.row_id;
+from clocked;
+
+reset disabled_optimizers;

@@ -212,6 +212,11 @@ from mentions
 join brand_accounts on lower(brand_accounts.handle) = lower(mentions.handle)
 group by mentions.row_id;
 
+-- A POSITIONAL JOIN's row estimate is 0, so DuckDB would build its hash tables on the million
+-- rows coming from one instead of on the small tables joined to them: for this statement the
+-- right side of each join, as written, is the one built.
+set disabled_optimizers = 'build_side_probe_side';
+
 -- Every message's keys, written where they differ (after a full load: everywhere).
 update messages
 set conversation_id = keys.conversation_id, brand = keys.brand
@@ -242,3 +247,5 @@ from (
 where messages.rowid = keys.row_id
   and (messages.conversation_id is distinct from keys.conversation_id
        or messages.brand is distinct from keys.brand);
+
+reset disabled_optimizers;
