@@ -193,12 +193,16 @@ create or replace temp table mentioned_brand as
 with
 
 unbranded as (
-    select thread_roots.row_id, regexp_extract_all(messages.text, '@([A-Za-z0-9_]+)', 1) as handles
-    from thread_roots
-    positional join messages
-    where messages.direction = 'inbound'
-      and thread_roots.conversation_row in (
-          select conversation_row from thread_conversations where brand is null
+    -- found by rowid, which reads no text at all when every conversation has a brand
+    select rowid as row_id, regexp_extract_all(text, '@([A-Za-z0-9_]+)', 1) as handles
+    from messages
+    where direction = 'inbound'
+      and rowid in (
+          select row_id
+          from thread_roots
+          where conversation_row in (
+              select conversation_row from thread_conversations where brand is null
+          )
       )
 ),
 
