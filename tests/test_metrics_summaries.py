@@ -203,3 +203,37 @@ def test_period_brands_are_response_times_brands_in_order(which, request):
             expected = sql.query(con, "metrics/response_times", params)
             assert listed["brand"].tolist() == expected["brand"].tolist()
             assert listed["conversations"].tolist() == expected["conversations"].tolist()
+
+
+def test_turnaround_orders_a_public_and_a_dm_message_at_the_same_instant(cli, tmp_path):
+    """The customer answers in public and in the DM handoff at the same second: the journey's
+    last message is the DM one (public part first, then its DM continuation), on every run."""
+    from tests.test_metrics import load, metric
+
+    day = "2026-02-02T"
+    rows = [
+        dict(id=1, author=201, at=day + "10:00:00Z", text="@Brand my order is late",
+             brand="Brand"),
+        dict(id=2, author="Brand", at=day + "10:10:00Z", text="@201 Please DM us your order "
+             "number.", reply_to=1, brand="Brand"),
+        dict(id=3, author=201, at=day + "10:30:00Z", text="@Brand still nothing", reply_to=2,
+             brand="Brand"),
+        dict(id=4, author=201, at=day + "10:30:00Z", text="order 123", channel="dm",
+             brand="Brand"),
+        dict(id=5, author="Brand", at=day + "10:35:00Z", text="Refund sent", reply_to=4,
+             channel="dm", brand="Brand"),
+    ]
+    db = load(cli, tmp_path, rows)
+    con = duckdb.connect(str(db))
+    con.execute("""
+        update messages set
+            sentiment = case when message_id = '4' then 0.6 else -0.6 end,
+            sentiment_label = case when message_id = '4' then 'positive' else 'negative' end
+        where direction = 'inbound'
+    """)
+    con.close()
+    for _ in range(5):
+        (row,) = metric(cli, db, "sentiment-turnaround")
+        assert (row["started_negative"], row["spoke_after"], row["turned_positive"],
+                row["stayed_negative"]) == (1, 1, 1, 0)
+        assert row["mean_last_after_sentiment"] == pytest.approx(0.6)

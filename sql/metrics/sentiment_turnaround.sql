@@ -24,10 +24,11 @@ scoped as (
 ),
 
 journeys as (
-    -- each conversation with its own id and the ids of the DM conversations continuing it
-    select conversation_id, conversation_id as part_id from scoped
+    -- each conversation with its own id and the id of the DM conversation continuing it
+    -- (a public conversation has at most one: derive_conversations.sql)
+    select conversation_id, conversation_id as part_id, 0 as part from scoped
     union all
-    select conversations.handoff_of, conversations.conversation_id
+    select conversations.handoff_of, conversations.conversation_id, 1 as part
     from conversations
     join scoped on scoped.conversation_id = conversations.handoff_of
 ),
@@ -36,6 +37,11 @@ said as (
     select
         journeys.conversation_id,
         messages.created_at,
+        -- the order of a journey's messages: by time, and at the same instant the public part
+        -- before its DM continuation (no two messages of one conversation share an instant in
+        -- practice, but a public and a DM message can; without this the first / last message
+        -- of such a journey, and the metric, changed from run to run)
+        epoch_us(messages.created_at) * 2 + journeys.part as said_order,
         messages.sentiment,
         messages.sentiment_label
     from journeys
@@ -49,11 +55,11 @@ per_conversation as (
         scoped.conversation_id,
         scoped.brand,
         scoped.answered,
-        arg_min(said.sentiment_label, said.created_at) as first_label,
-        arg_min(said.sentiment, said.created_at) as first_sentiment,
-        arg_max(said.sentiment_label, said.created_at) filter (
+        arg_min(said.sentiment_label, said.said_order) as first_label,
+        arg_min(said.sentiment, said.said_order) as first_sentiment,
+        arg_max(said.sentiment_label, said.said_order) filter (
             where said.created_at > scoped.first_response_at) as after_label,
-        arg_max(said.sentiment, said.created_at) filter (
+        arg_max(said.sentiment, said.said_order) filter (
             where said.created_at > scoped.first_response_at) as after_sentiment
     from scoped
     join said using (conversation_id)
