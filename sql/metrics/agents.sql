@@ -13,7 +13,13 @@ with
 scoped as (
     select replies.*, messages.conversation_id
     from replies
-    join messages on messages.message_id = replies.reply_id
+    join messages
+      on messages.message_id = replies.reply_id
+     -- a reply is its message: the same instant and direction (lets the scan skip the rest)
+     and messages.created_at = replies.created_at
+     and messages.direction = 'outbound'
+     and messages.created_at >= $start::timestamptz
+     and messages.created_at < $end::timestamptz
     where replies.brand is not null
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], replies.brand))
       and replies.created_at >= $start::timestamptz
