@@ -138,9 +138,11 @@ grid as (
 grid_end as (select max(minutes) as minutes from grid),
 
 observed_minutes as (
-    -- the whole elapsed minute of each observation (all past the grid's end in one)
-    select *, least(floor(minutes), (select minutes + 1 from grid_end)) as minute
+    -- observations on the grid's span and their whole elapsed minute (the later ones only
+    -- count as still observed: all conversations minus those up to a threshold)
+    select *, floor(minutes) as minute
     from observed
+    where minutes <= (select minutes from grid_end)
 ),
 
 thresholds as (
@@ -150,7 +152,7 @@ thresholds as (
     from (
         select brand, clock, minutes, 1 as censored, false as on_grid
         from observed_minutes
-        where not event and minutes <= (select minutes from grid_end)
+        where not event
 
         union all
 
