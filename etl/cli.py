@@ -127,17 +127,19 @@ class StageProgress:
 
 
 def cmd_load_twcs(args) -> int:
-    from etl import load
-
-    from etl.config import load_config
+    from etl import publish
 
     db = settings.db_path(args.db)
-    config = load_config(args.config)
-    progress = StageProgress(3 * len(args.files) + 1)
-    try:
-        runs = load.load_twcs(db, args.files, progress, config)
-    finally:
-        progress.close()
+    with publish.prepared(db):   # the private copy of the database overlaps the imports below
+        from etl import load
+        from etl.config import load_config
+
+        config = load_config(args.config)
+        progress = StageProgress(3 * len(args.files) + 1)
+        try:
+            runs = load.load_twcs(db, args.files, progress, config)
+        finally:
+            progress.close()
     print_runs(runs, db, as_json=args.json)
     return 0
 

@@ -17,8 +17,8 @@ import math
 import re
 from datetime import datetime, timedelta, timezone
 
-import pandas as pd
-
+# pandas is imported in the functions that use it: every command builds this parser, and
+# `carepulse load` starts copying the database before the slow imports (etl/publish.py).
 from etl import settings
 from etl.cli import db_arg
 from etl.errors import EtlError
@@ -62,6 +62,8 @@ def cmd_spikes(args) -> int:
 # -- any series ----------------------------------------------------------------------------------
 
 def _series(args) -> int:
+    import pandas as pd
+
     from etl.spikes import detect_file, infer_step
 
     try:
@@ -90,6 +92,8 @@ def _series(args) -> int:
 
 
 def _step_text(step) -> str:
+    import pandas as pd
+
     if step is None:
         return "unknown"
     minutes = step / pd.Timedelta(minutes=1)
@@ -123,6 +127,8 @@ def _loaded(args) -> int:
 
 
 def _newest(con):
+    import pandas as pd
+
     import sql
 
     row = sql.query(con, "meta/date_range")
@@ -144,6 +150,8 @@ def _bound(text: str, newest: pd.Timestamp, flag: str) -> datetime:
 
 
 def _print_table(explained: list[dict], since, until) -> None:
+    import pandas as pd
+
     period = f"{pd.Timestamp(since):%Y-%m-%d %H:%M} to {pd.Timestamp(until):%Y-%m-%d %H:%M} UTC"
     if not explained:
         print(f"no spikes from {period}")
@@ -177,6 +185,8 @@ def _count(n: int, noun: str) -> str:
 
 def _jsonable(value):
     """Timestamps as ISO strings, NaN as null, numpy scalars as Python ones."""
+    import pandas as pd
+
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

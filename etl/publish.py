@@ -6,6 +6,10 @@ and derives there, checkpoints, closes, and `os.replace`s the copy over the serv
 holding the old file keep reading the old state (the old inode stays alive until they close); new
 readers see the new one. A failed or killed load leaves only a stray private copy, cleaned up by
 the next run. A lock file serialises writers.
+
+`prepared(db)` takes the lock and starts that copy in a background thread early (the CLI does it
+before its slow imports), so the copy overlaps them; `writer(db)` in the same process then waits
+for it instead of copying.
 """
 from __future__ import annotations
 
@@ -13,13 +17,15 @@ import contextlib
 import fcntl
 import os
 import shutil
+import threading
 from pathlib import Path
-
-import duckdb
 
 from etl.errors import EtlError
 
 import sql
+
+# duckdb is imported where a connection is made: the CLI starts the private copy (prepared())
+# before the slow imports, this one included, so that they overlap.
 
 
 # Share of the machine's memory one DuckDB instance may use (DuckDB's default is 80% per
@@ -36,10 +42,59 @@ def memory_limit(share: float) -> str:
 
 
 def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    import duckdb
+
     con = duckdb.connect(str(path), config={"memory_limit": memory_limit(WRITER_MEMORY_SHARE)})
     con.execute("set TimeZone = 'UTC'")
     sql.execute_script(con, "etl/schema")
     return con
+
+
+class _Copy:
+    """The private copy of `db` being made in a background thread (under the writer lock)."""
+
+    def __init__(self, db: Path):
+        self.db, self.building, self.error = db, _building_path(db), None
+        self.thread = threading.Thread(target=self._run, name="carepulse-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            _copy(self.db, self.building)
+        except BaseException as exc:   # re-raised in the caller's thread by wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+# Between prepared() and the end of its block: the databases whose writer lock this process
+# holds, and the private copy in progress for the first writer().
+_LOCKED: set[Path] = set()
+_PREPARED: dict[Path, _Copy] = {}
+
+
+@contextlib.contextmanager
+def prepared(db: Path):
+    """Take the writer lock of `db` and start its private copy now, in the background; the
+    first `writer(db)` inside the block uses that copy. An unused copy is removed at the end."""
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    key = db.resolve()
+    with _exclusive(db):
+        _remove_stale_copies(db)
+        _LOCKED.add(key)
+        _PREPARED[key] = _Copy(db)
+        try:
+            yield
+        finally:
+            _LOCKED.discard(key)
+            unused = _PREPARED.pop(key, None)
+            if unused is not None:
+                unused.thread.join()
+                _remove(unused.building)
 
 
 @contextlib.contextmanager
@@ -47,11 +102,9 @@ def writer(db: Path):
     """Yield a connection to a private copy of `db`; publish it only if the block succeeds."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(db):
-        _remove_stale_copies(db)
-        building = db.with_name(f"{db.name}.building-{os.getpid()}")
-        if db.exists():
-            shutil.copyfile(db, building)
+    key = db.resolve()
+    with contextlib.nullcontext() if key in _LOCKED else _exclusive(db):
+        building = _private_copy(db, _PREPARED.pop(key, None))
         con = connect_writer(building)
         try:
             yield con
@@ -65,6 +118,31 @@ def writer(db: Path):
                 con.close()
             _remove(building)
             raise
+
+
+def _private_copy(db: Path, started: _Copy | None) -> Path:
+    """The copy prepared() started, once finished, or a new one (under the writer lock)."""
+    if started is None:
+        _remove_stale_copies(db)
+    building = started.building if started else _building_path(db)
+    try:
+        if started:
+            started.wait()
+        else:
+            _copy(db, building)
+    except BaseException:
+        _remove(building)
+        raise
+    return building
+
+
+def _building_path(db: Path) -> Path:
+    return db.with_name(f"{db.name}.building-{os.getpid()}")
+
+
+def _copy(db: Path, building: Path) -> None:
+    if db.exists():
+        shutil.copyfile(db, building)
 
 
 @contextlib.contextmanager
@@ -123,6 +201,8 @@ def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
     private in-memory instance, made its default database (for cursors too: the in-memory
     database is detached), with UTC set globally (a plain SET does not reach cursors).
     """
+    import duckdb
+
     db = Path(db)
     if not db.exists():
         raise EtlError(f"{db}: no database yet; run `carepulse demo` or `carepulse load` first")
