@@ -25,7 +25,8 @@ sent at night is answered after opening); unanswered threads; follow-ups both wa
 off-channel referrals and DM conversations that follow a DM request; agent signatures with
 agents of different speeds; high-follower customers answered more often and faster; customer
 texts as diverse as real ones (`etl.demo_variety`: ~97-98% of inbound texts distinct at 2.8M
-rows, twcs: 99.8%; order numbers, places, devices, times, links, @-mentions, typos). Planted
+rows, twcs: 99.8%; order numbers, places, devices, times, links, @-mentions, typos), brand
+replies with greetings and case numbers (87% distinct without their @handle, twcs: 98%). Planted
 events (see `EVENT_SPECS`): a hashtag campaign for brand 0, an outage burst for brand 1 (with
 slower care), an app launch for brand 2 and a price change for brand 3.
 
@@ -132,7 +133,7 @@ FIRST_CASE, FIRST_CUM = _table([T.FIRST[k] for k in T.KINDS], _WIDTH)
 NEXT_CASE, NEXT_CUM = (a.reshape(len(CASE), len(ROLE), _WIDTH) for a in _table(
     [T.NEXT.get((c, r)) or T.NEXT.get(("*", r)) or {c: 1.0} for c in T.CASES for r in T.ROLES],
     _WIDTH))
-CASE_TONE = V.tone_of_case(T.CASES)    # 0/1/2 neg/neutral/pos customer case, -1 brand
+CASE_TONE = V.tone_of_case(T.CASES)    # 0/1/2 neg/neutral/pos customer case, V.BRAND brand
 REDIRECTABLE = np.isin(np.arange(len(CASE)), [CASE[c] for c in T.REDIRECTABLE])
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -1,4 +1,4 @@
-"""Per-message variety for the demo's customer (inbound) texts (see `etl.demo.render`).
+"""Per-message variety for the demo's texts, customers' and brands' (see `etl.demo.render`).
 
 Real customers write one-off tweets: in the first 5,000 rows of twcs, 99.8% of the inbound texts
 are distinct, they average 108 characters / 18 words, 19% carry a link and 31% mention another
@@ -14,6 +14,10 @@ brand), so each customer message is dressed, per row, as
 - `ENDINGS`: emoji, punctuation and sign-offs, by tone.
 - body variants: lower case, txt-speak ("u", "pls", "dont"), one typo; words starting with '@'
   or '#' (brands, campaign and outage tags) and event keywords are never touched.
+
+Brand replies get a greeting with a name after the customer's handle (public) and a detail
+before the signature (a case number, a time, a name): in twcs 98% of brand replies are distinct
+even without their @handle. DM-request and off-channel wording and signatures are untouched.
 
 Everything is drawn from the block's generator after the rows are fixed, so timings, threads and
 cases are the same as without the variety; only texts change. Vectorized: pyarrow `take` on small
@@ -41,6 +45,9 @@ TONE = dict(
     c_praise_back="pos", d_thanks="pos",
 )
 TONES = ("neg", "neutral", "pos")
+# Detail pools: the customer tones, then brand replies' details and their greetings.
+POOLS = TONES + ("brand", "greeting")
+BRAND, GREETING = POOLS.index("brand"), POOLS.index("greeting")
 
 # Share of customer messages that get each piece (twcs_first5000: links 19%, @-mentions 31%).
 P_CC = 0.22          # another account mentioned after the brand (public tweets)
@@ -48,6 +55,10 @@ P_DETAIL = 0.96      # a first detail clause
 P_DETAIL2 = 0.5      # a second one
 P_ENDING = 0.5
 P_LINK = 0.18
+# Brand replies: twcs_first5000 has 98% of them distinct even without the @handle they open with
+# (agents write to the person), the templates alone ~0.6%.
+P_GREETING = 0.5     # "Hi Sam," after the customer's handle (public replies)
+P_BRAND_DETAIL = 0.92  # a reference, a time, a name before the signature
 VARIANTS = ("as written", "lower case", "txt-speak", "typo")
 VARIANT_P = (0.55, 0.17, 0.14, 0.14)
 
@@ -91,6 +102,17 @@ DETAILS = dict(
         "Order #{num:100000-9999999} all good", "Ref {num:100000-999999} can be closed",
         "Will tell my {relative}", "Took {num:2-15} minutes", "Cheers from {place}",
     ],
+    brand=[
+        "Your case number is {num:1000000-9999999}", "Reference: {num:100000-999999}",
+        "Ticket #{num:100000-999999}", "(case {num:10000000-99999999})",
+        "We'll update you by {clock}", "Expect an update by {clock}",
+        "Passed on to our local team in {place}", "I've added a note to order {num:100000-9999999}",
+        "Thanks for your patience, {name}", "Have a great day, {name}", "Logged {day}",
+        "Your {thing} is flagged for review", "I've checked your {thing}",
+        "Let me know how it goes, {name}",
+    ],
+    greeting=[" Hi {name},", " Hey {name}!", " Hello {name}.", " Thanks {name}!",
+              " Hi there {name},", " {name},", " Morning {name}!", " Good evening {name}."],
 )
 ENDINGS = dict(
     neg=["!", "!!", "!!!", "?!", "...", " 😡", " 😤", " 😒", " 🙄", " 😩", " 🤬", " 😠😠",
@@ -149,12 +171,12 @@ def build(rng_seed: int = 20171) -> dict:
     where, ending_where, endings = {}, {}, []
     details.append((("", ""), 0, 0, 1, 0))                # index 0: no detail
     endings.append("")                                    # index 0: no ending
-    for tone in TONES:
+    for tone in POOLS:
         where[tone] = (len(details), len(DETAILS[tone]))
         for template in DETAILS[tone]:
             details.append(_template(template, spans))
-        ending_where[tone] = (len(endings), len(ENDINGS[tone]))
-        endings.extend(ENDINGS[tone])
+        ending_where[tone] = (len(endings), len(ENDINGS.get(tone, [])))
+        endings.extend(ENDINGS.get(tone, []))
     pre, post = [d[0][0] for d in details], [d[0][1] for d in details]
     texts = pre + post + words + endings
     if any('"' in t or "\n" in t or "\r" in t for t in texts):
@@ -167,8 +189,8 @@ def build(rng_seed: int = 20171) -> dict:
         sentence=np.array([k > 0 and not p.startswith((" ", ",")) for k, p in enumerate(pre)]),
         words=pa.array(words), word_quoted=np.array(["," in w for w in words]),
         endings=pa.array(endings), ending_quoted=np.array(["," in e for e in endings]),
-        where=np.array([where[t] for t in TONES]),
-        ending_where=np.array([ending_where[t] for t in TONES]),
+        where=np.array([where[t] for t in POOLS]),
+        ending_where=np.array([ending_where[t] for t in POOLS]),
     )
 
 
@@ -187,8 +209,8 @@ def _template(template, spans):
 
 
 def tone_of_case(case_names) -> np.ndarray:
-    """Per case (in etl.demo_text.CASES order): 0/1/2 = neg/neutral/pos, -1 = brand message."""
-    return np.array([TONES.index(TONE[c]) if c in TONE else -1 for c in case_names])
+    """Per case (in etl.demo_text.CASES order): 0/1/2 = neg/neutral/pos, BRAND = brand message."""
+    return np.array([TONES.index(TONE[c]) if c in TONE else BRAND for c in case_names])
 
 
 @lru_cache(maxsize=None)
@@ -241,23 +263,26 @@ def pick_variant(rng, inbound: np.ndarray) -> np.ndarray:
 
 def dress(pools, rng, tone: np.ndarray, public: np.ndarray, customers: np.ndarray,
           body_punct: np.ndarray):
-    """Per row: the pieces of (cc, detail, detail, ending, link) as string arrays ("" where absent,
-    and on brand rows: tone -1), for one join with the rest of the line in etl.demo.render, and
-    whether any of them needs CSV quoting. body_punct: the row's body ends
-    in punctuation or an emoji (a sentence detail then follows after a space, not ". ")."""
-    n, inbound = tone.size, tone >= 0
-    t = np.maximum(tone, 0)
+    """Per row: the pieces of (cc or greeting, detail, detail, ending, link) as string arrays (""
+    where absent), for one join with the rest of the line in etl.demo.render, and whether any of
+    them needs CSV quoting. tone: tone_of_case of the row's case; body_punct: the row's body ends
+    in punctuation or an emoji (a sentence detail then follows after a space, not ". ").
+    Customer rows get all pieces; brand rows a greeting (public) and one detail."""
+    n, inbound = tone.size, tone < BRAND
     cc = _cc(rng, inbound & public & (rng.random(n) < P_CC), customers)
-    has_first = inbound & (rng.random(n) < P_DETAIL)
-    first, q1 = _detail(pools, rng, t, has_first, body_punct)
-    second, q2 = _detail(pools, rng, t, inbound & (rng.random(n) < P_DETAIL2),
+    greet, qg = _detail(pools, rng, np.full(n, GREETING),
+                        ~inbound & public & (rng.random(n) < P_GREETING), body_punct)
+    lead = pc.if_else(pa.array(inbound), cc, pc.binary_join_element_wise(*greet, ""))
+    has_first = rng.random(n) < np.where(inbound, P_DETAIL, P_BRAND_DETAIL)
+    first, q1 = _detail(pools, rng, tone, has_first, body_punct)
+    second, q2 = _detail(pools, rng, tone, inbound & (rng.random(n) < P_DETAIL2),
                          body_punct & ~has_first)
     has_end = inbound & (rng.random(n) < P_ENDING)
-    offset, count = pools["ending_where"][t].T
+    offset, count = pools["ending_where"][tone].T
     ending = np.where(has_end, offset + (rng.random(n) * count).astype(np.int64), 0)
     link = _links(rng, inbound & (rng.random(n) < P_LINK))
-    quoted = q1 | q2 | pools["ending_quoted"][ending]
-    return [cc, *first, *second, pools["endings"].take(ending), link], quoted
+    quoted = qg | q1 | q2 | pools["ending_quoted"][ending]
+    return [lead, *first, *second, pools["endings"].take(ending), link], quoted
 
 
 def _cc(rng, has, customers):
