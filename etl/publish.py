@@ -17,7 +17,9 @@ import contextlib
 import fcntl
 import os
 import shutil
+import sys
 import threading
+import time
 from pathlib import Path
 
 from etl.errors import EtlError
@@ -108,9 +110,9 @@ def writer(db: Path):
         con = connect_writer(building)
         try:
             yield con
-            con.execute("checkpoint")
+            _timed("checkpoint", con.execute, "checkpoint")
             con.close()
-            _fsync(building)
+            _timed("fsync", _fsync, building)
             os.replace(building, db)
             _fsync_dir(db.parent)
         except BaseException:
@@ -120,6 +122,17 @@ def writer(db: Path):
             raise
 
 
+def _timed(step: str, run, *args):
+    """Run one publish step; with CAREPULSE_SQL_TIMINGS set, log it as sql.execute_script logs
+    a statement (the benchmark lists the slowest ones)."""
+    began, cpu = time.perf_counter(), time.process_time()
+    result = run(*args)
+    if os.environ.get(sql.TIMINGS_ENV):
+        print(f"sql-timing {time.perf_counter() - began:8.3f}s cpu "
+              f"{time.process_time() - cpu:7.3f}s publish/{step}#1", file=sys.stderr, flush=True)
+    return result
+
+
 def _private_copy(db: Path, started: _Copy | None) -> Path:
     """The copy prepared() started, once finished, or a new one (under the writer lock)."""
     if started is None:
@@ -127,7 +140,7 @@ def _private_copy(db: Path, started: _Copy | None) -> Path:
     building = started.building if started else _building_path(db)
     try:
         if started:
-            started.wait()
+            _timed("wait_for_copy", started.wait)
         else:
             _copy(db, building)
     except BaseException:

@@ -25,6 +25,7 @@ import pandas as pd
 from vaderSentiment import vaderSentiment as vader
 
 import sql
+from etl import lexicon_cache
 
 THRESHOLD = 0.05  # VADER's standard cut: compound >= 0.05 positive, <= -0.05 negative
 LABELS = ("negative", "neutral", "positive")
@@ -119,17 +120,25 @@ def _score_input(con, care: bool) -> None:
 # -- lexicons ----------------------------------------------------------------------------------
 
 def load_lexicon(con, force: bool = False) -> None:
-    """Create the lexicon temp tables and macros on this connection (once; cheap to call again)."""
+    """Create the lexicon temp tables and macros on this connection (once; cheap to call again).
+
+    A database keeps the frames they are made from (etl/lexicon_cache.py): a load reads them
+    instead of building them again, unless their sources changed."""
     if not force and sql.query(con, "etl/sentiment_state").lexicon_tables[0] == len(_LEXICON_TABLES):
         return
-    words, context, phrases = lexicon_frames()
-    con.register("sentiment_words_df", words)
-    con.register("sentiment_context_df", context)
-    con.register("sentiment_phrases_df", phrases)
+    if lexicon_cache.open_stored(con):
+        try:
+            sql.execute_script(con, "etl/sentiment_setup")
+        finally:
+            lexicon_cache.close_stored(con)
+        return
+    for name, frame in zip(lexicon_cache.FRAMES, lexicon_frames()):
+        con.register(name, frame)
     try:
         sql.execute_script(con, "etl/sentiment_setup")
+        lexicon_cache.store(con)
     finally:
-        for name in ("sentiment_words_df", "sentiment_context_df", "sentiment_phrases_df"):
+        for name in lexicon_cache.FRAMES:
             con.unregister(name)
 
 
