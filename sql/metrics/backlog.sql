@@ -191,14 +191,18 @@ wanted as (
 ),
 
 start_hours as (
-    -- per start mark, its waiting conversations (start, last mark waiting), oldest first
+    -- per start mark holding a wanted rank, its waiting conversations (start, last mark
+    -- waiting), oldest first
     select
-        brand,
-        start_mark,
-        list(struct_pack(started_us := started_us, last_mark := last_mark)
-             order by started_us) as members
+        spans.brand,
+        spans.start_mark,
+        list(struct_pack(started_us := spans.started_us, last_mark := spans.last_mark)
+             order by spans.started_us) as members
     from spans
-    group by brand, start_mark
+    semi join wanted
+      on wanted.brand = spans.brand
+     and wanted.start_mark = spans.start_mark
+    group by spans.brand, spans.start_mark
 ),
 
 picked as (

@@ -23,7 +23,20 @@ checked as (
 ),
 
 scoped as (
-    select conversations.*, date_trunc(checked.grain, started_at) as period_start
+    -- the period as whole UTC days since 1970 (integer arithmetic: date_trunc on timestamptz
+    -- costs as much as the rest of the query); weeks start on Monday (1970-01-01 was a
+    -- Thursday, 3 days after one)
+    select
+        brand,
+        answered,
+        first_response_minutes,
+        first_response_business_minutes,
+        case
+            when checked.grain = 'week'
+                then epoch_us(started_at) // 86400000000
+                     - (epoch_us(started_at) // 86400000000 + 3) % 7
+            else epoch_us(started_at) // 86400000000
+        end as period_day
     from conversations
     cross join checked
     where brand is not null
@@ -54,19 +67,19 @@ periods as (
         unnest(generate_series(
             span.first_period,
             span.last_period,
-            case when checked.grain = 'week' then interval 7 day else interval 1 day end
-        )) as period_start
+            case when checked.grain = 'week' then 7 else 1 end
+        )) as period_day
     from targets
     cross join checked
     cross join (
-        select min(period_start) as first_period, max(period_start) as last_period from scoped
+        select min(period_day) as first_period, max(period_day) as last_period from scoped
     ) as span
 ),
 
 by_period as (
     select
         scoped.brand,
-        scoped.period_start,
+        scoped.period_day,
         count(*) as conversations,
         count(*) filter (where scoped.answered) as answered,
         median(scoped.first_response_minutes) as frt_median_minutes,
@@ -79,13 +92,13 @@ by_period as (
             as within_target_business_count
     from scoped
     join targets using (brand)
-    group by scoped.brand, scoped.period_start
+    group by scoped.brand, scoped.period_day
 ),
 
 final as (
     select
         periods.brand,
-        periods.period_start,
+        to_timestamp(periods.period_day * 86400) as period_start,
         coalesce(by_period.conversations, 0) as conversations,
         coalesce(by_period.answered, 0) as answered,
         by_period.answered / by_period.conversations as response_rate,
@@ -98,7 +111,7 @@ final as (
         by_period.within_target_business_count / by_period.conversations
             as within_target_business
     from periods
-    left join by_period using (brand, period_start)
+    left join by_period using (brand, period_day)
 )
 
 select * from final
