@@ -2,21 +2,26 @@
 demo database (business clocks, DMs, handoffs): headline = response-times of both periods and
 sla-curve at the target; channels-weekly = channels run week by week; and the metrics that read
 summary_volume_hourly (sentiment, spikes/hourly_counts) = the same figures computed with pandas
-straight from messages, for periods whose edges cut hours."""
+straight from messages, for periods whose edges cut hours; sentiment-turnaround (read from
+summary_turnaround_hourly) = its direct computation over conversations and messages
+(tests/reference_sql)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
 import sql
-from etl import metrics
+from etl import derive, metrics
 from etl.cli import main
+from etl.settings import DM_HANDOFF_HOURS
 from tests.test_metrics import write_config
 
 UTC = dt.timezone.utc
+REFERENCE_SQL = Path(__file__).resolve().parent / "reference_sql"
 LATENCY = ["replies", "reply_latency_median_minutes", "reply_latency_business_median_minutes"]
 CHANNEL_COLUMNS = ["conversations", "handled_public", "moved_to_dm", "moved_off_channel",
                    "unanswered", "share_public", "share_dm", "share_off_channel",
@@ -187,6 +192,33 @@ def test_hourly_counts_from_the_summary_equal_messages(which, request):
                 assert got[column].tolist() == expected[column].tolist(), column
 
 
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_turnaround_from_the_summary_equals_its_direct_computation(which, request):
+    con = _reader(request.getfixturevalue(which))
+    direct = (REFERENCE_SQL / "sentiment_turnaround_direct.sql").read_text(encoding="utf-8")
+    assert con.execute("select count(*) from summary_turnaround_hourly").fetchone()[0] > 0
+    spoke_after = 0
+    for start, end in _periods(con):
+        for brands in _brand_sets(con):
+            params = dict(brands=brands, start=start, end=end)
+            got = sql.query(con, "metrics/sentiment_turnaround", params)
+            expected = con.execute(direct, params).df()
+            pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-9)
+            spoke_after += int(got["spoke_after"].sum())
+    assert spoke_after > 0
+
+
+def rebuild_summaries(db) -> None:
+    """Rebuild the dashboard summaries after a test changed loaded rows directly (the loader
+    always rebuilds them after scoring)."""
+    con = duckdb.connect(str(db))
+    try:
+        for step in derive.summary_steps():
+            sql.execute_script(con, step, {"dm_handoff_hours": DM_HANDOFF_HOURS})
+    finally:
+        con.close()
+
+
 def test_new_metrics_are_listed():
     names = metrics.available()
     assert {"headline", "channels-weekly"} <= set(names)
@@ -232,6 +264,7 @@ def test_turnaround_orders_a_public_and_a_dm_message_at_the_same_instant(cli, tm
         where direction = 'inbound'
     """)
     con.close()
+    rebuild_summaries(db)
     for _ in range(5):
         (row,) = metric(cli, db, "sentiment-turnaround")
         assert (row["started_negative"], row["spoke_after"], row["turned_positive"],

@@ -10,17 +10,40 @@
 -- label, turnaround_rate = (turned_neutral + turned_positive) / spoke_after. worsened: started
 -- neutral or positive, answered, and the after message is negative. Means are over scored
 -- conversations (first) and over conversations with an after message (last_after).
+-- Whole UTC hours inside the period come from summary_turnaround_hourly (rebuilt at every
+-- load, the same definitions); the conversations that start in the partial hours at its edges,
+-- if any, are computed here from conversations and messages.
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
 with
 
+whole_hours as (
+    -- hours entirely inside [$start, $end) (as metrics/sentiment.sql)
+    select * exclude (hour)
+    from summary_turnaround_hourly
+    where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and hour >= date_trunc('hour', $start::timestamptz - interval 1 microsecond)
+                  + interval 1 hour
+      and hour < date_trunc('hour', $end::timestamptz)
+),
+
 scoped as (
-    select *
+    -- conversations starting in the rest of the period: before the first whole hour, and from
+    -- the end of the last one (with no whole hour inside, these two cover the whole period)
+    select conversation_id, brand, first_response_at
     from conversations
     where brand is not null
       and handoff_of is null
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
-      and started_at >= $start::timestamptz
-      and started_at < $end::timestamptz
+      and (
+          (started_at >= $start::timestamptz
+           and started_at < least(date_trunc('hour', $start::timestamptz
+                                             - interval 1 microsecond) + interval 1 hour,
+                                  $end::timestamptz))
+          or (started_at >= greatest(date_trunc('hour', $end::timestamptz),
+                                     date_trunc('hour', $start::timestamptz
+                                                - interval 1 microsecond) + interval 1 hour)
+              and started_at < $end::timestamptz)
+      )
 ),
 
 journeys as (
@@ -53,8 +76,6 @@ said as (
 per_conversation as (
     select
         scoped.conversation_id,
-        scoped.brand,
-        scoped.answered,
         arg_min(said.sentiment_label, said.said_order) as first_label,
         arg_min(said.sentiment, said.said_order) as first_sentiment,
         arg_max(said.sentiment_label, said.said_order) filter (
@@ -63,13 +84,15 @@ per_conversation as (
             where said.created_at > scoped.first_response_at) as after_sentiment
     from scoped
     join said using (conversation_id)
-    group by scoped.conversation_id, scoped.brand, scoped.answered
+    group by scoped.conversation_id
 ),
 
-by_brand as (
+edge_conversations as (
+    -- the edge conversations per brand, in the summary's shape
     select
-        brand,
-        count(*) as scored_conversations,
+        scoped.brand,
+        count(*) as conversations,
+        count(first_label) as scored_conversations,
         count(*) filter (where first_label = 'negative') as started_negative,
         count(*) filter (where first_label = 'negative' and after_label is not null)
             as spoke_after,
@@ -81,35 +104,54 @@ by_brand as (
             as stayed_negative,
         count(*) filter (where first_label <> 'negative' and after_label = 'negative')
             as worsened,
-        avg(first_sentiment) as mean_first_sentiment,
-        avg(after_sentiment) as mean_last_after_sentiment
-    from per_conversation
-    group by brand
+        count(first_sentiment) as first_sentiment_count,
+        sum(first_sentiment) as first_sentiment_sum,
+        count(after_sentiment) as after_sentiment_count,
+        sum(after_sentiment) as after_sentiment_sum
+    from scoped
+    left join per_conversation using (conversation_id)
+    group by scoped.brand
 ),
 
-totals as (
-    select brand, count(*) as conversations from scoped group by brand
+by_brand as (
+    select
+        brand,
+        sum(conversations)::bigint as conversations,
+        sum(scored_conversations)::bigint as scored_conversations,
+        sum(started_negative)::bigint as started_negative,
+        sum(spoke_after)::bigint as spoke_after,
+        sum(turned_neutral)::bigint as turned_neutral,
+        sum(turned_positive)::bigint as turned_positive,
+        sum(stayed_negative)::bigint as stayed_negative,
+        sum(worsened)::bigint as worsened,
+        sum(first_sentiment_sum) / sum(first_sentiment_count) as mean_first_sentiment,
+        sum(after_sentiment_sum) / sum(after_sentiment_count) as mean_last_after_sentiment
+    from (
+        select * from whole_hours
+        union all by name
+        select * from edge_conversations
+    )
+    group by brand
 ),
 
 final as (
     select
-        totals.brand,
-        totals.conversations,
-        coalesce(by_brand.scored_conversations, 0) as scored_conversations,
-        coalesce(by_brand.started_negative, 0) as started_negative,
-        coalesce(by_brand.spoke_after, 0) as spoke_after,
-        coalesce(by_brand.turned_neutral, 0) as turned_neutral,
-        coalesce(by_brand.turned_positive, 0) as turned_positive,
-        coalesce(by_brand.stayed_negative, 0) as stayed_negative,
+        brand,
+        conversations,
+        scored_conversations,
+        started_negative,
+        spoke_after,
+        turned_neutral,
+        turned_positive,
+        stayed_negative,
         case
-            when by_brand.spoke_after > 0
-                then (by_brand.turned_neutral + by_brand.turned_positive) / by_brand.spoke_after
+            when spoke_after > 0 then (turned_neutral + turned_positive) / spoke_after
         end as turnaround_rate,
-        coalesce(by_brand.worsened, 0) as worsened,
-        by_brand.mean_first_sentiment,
-        by_brand.mean_last_after_sentiment
-    from totals
-    left join by_brand using (brand)
+        worsened,
+        mean_first_sentiment,
+        mean_last_after_sentiment
+    from by_brand
+    where conversations > 0
 )
 
 select * from final
