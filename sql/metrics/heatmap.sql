@@ -47,21 +47,34 @@ started as (
       and brand in (select brand from zones)
 ),
 
+quarter_span as (
+    -- the first and last quarter hour with a message or a conversation start in scope
+    select min(quarter) as first_quarter, max(quarter) as last_quarter
+    from (
+        select quarter from inbound
+        union all
+        select quarter from started
+    )
+),
+
 local_quarters as (
-    -- the local weekday and hour of each quarter hour in use, converted once: time zone
-    -- offsets are whole quarter hours and change on a quarter hour, so every instant of a
-    -- UTC quarter hour falls in the same local hour
+    -- the local weekday and hour of each quarter hour of the span, converted once per brand:
+    -- time zone offsets are whole quarter hours and change on a quarter hour, so every
+    -- instant of a UTC quarter hour falls in the same local hour (every quarter of the span
+    -- rather than the distinct ones in use: listing those costs more than converting all)
     select
         quarters.brand,
         quarters.quarter,
-        isodow(timezone(zones.timezone, to_timestamp(quarters.quarter * 900))) as weekday,
-        hour(timezone(zones.timezone, to_timestamp(quarters.quarter * 900))) as hour
+        isodow(timezone(quarters.timezone, to_timestamp(quarters.quarter * 900))) as weekday,
+        hour(timezone(quarters.timezone, to_timestamp(quarters.quarter * 900))) as hour
     from (
-        select brand, quarter from inbound
-        union
-        select distinct brand, quarter from started
+        select
+            zones.brand,
+            zones.timezone,
+            unnest(range(quarter_span.first_quarter, quarter_span.last_quarter + 1)) as quarter
+        from zones
+        cross join quarter_span
     ) as quarters
-    join zones using (brand)
 ),
 
 volume as (

@@ -149,14 +149,14 @@ grid_end as (select max(minutes) as minutes from grid),
 observed_minutes as (
     -- observations on the grid's span and their whole elapsed minute (the later ones only
     -- count as still observed: all conversations minus those up to a threshold)
-    select *, floor(minutes) as minute
+    select *, floor(minutes)::bigint as minute
     from observed
     where minutes <= (select minutes from grid_end)
 ),
 
 thresholds as (
     -- the censoring times on the grid's span, with how many are censored there, and the grid
-    select brand, clock, minutes, floor(minutes) as minute, sum(censored) as censored,
+    select brand, clock, minutes, floor(minutes)::bigint as minute, sum(censored) as censored,
         bool_or(on_grid) as on_grid
     from (
         select brand, clock, minutes, 1 as censored, false as on_grid
@@ -179,30 +179,39 @@ per_minute as (
     group by brand, clock, minute
 ),
 
-before_minute as (
-    -- observations and answers in the whole minutes before each threshold's minute: running
-    -- sums over the minutes, with each threshold ordered before its own minute's counts
-    select brand, clock, minutes, observed, answered
+minute_totals as (
+    -- observations and answers in the whole minutes before each minute with observations or
+    -- on the grid (a censoring time's minute has its own observation): running sums over the
+    -- minutes, less the minute's own counts
+    select
+        brand,
+        clock,
+        minute,
+        sum(observed) over upto - observed as observed,
+        sum(answered) over upto - answered as answered
     from (
-        select
-            brand,
-            clock,
-            minutes,
-            sum(observed) over upto as observed,
-            sum(answered) over upto as answered
+        select brand, clock, minute, sum(observed) as observed, sum(answered) as answered
         from (
-            select brand, clock, minute, 1 as kind, null::double as minutes, observed, answered
+            select brand, clock, minute, observed, answered
             from per_minute
 
             union all
 
-            select brand, clock, minute, 0, minutes, 0, 0
+            select brand, clock, minute, 0, 0
             from thresholds
+            where on_grid
         )
-        window upto as (partition by brand, clock order by minute, kind
-                        rows unbounded preceding)
+        group by brand, clock, minute
     )
-    where minutes is not null
+    window upto as (partition by brand, clock order by minute rows unbounded preceding)
+),
+
+before_minute as (
+    -- observations and answers in the whole minutes before each threshold's minute
+    select thresholds.brand, thresholds.clock, thresholds.minutes, minute_totals.observed,
+        minute_totals.answered
+    from thresholds
+    join minute_totals using (brand, clock, minute)
 ),
 
 in_own_minute as (
