@@ -7,6 +7,7 @@ configuration in the database at every load, so the derived tables always match 
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,11 @@ from etl.errors import EtlError
 from etl.settings import CONFIG_ENV, DEFAULT_CONFIG, DEFAULT_EVENTS, EVENTS_ENV
 
 DEFAULT_TARGETS = (15, 60, 240, 1440)
+ROOT = Path(__file__).resolve().parent.parent
+# The code that turns the configuration files into stored tables (etl/derive.py stores them
+# again whenever the files or this code change).
+STORE_SOURCES = ("etl/config.py", "etl/business_hours.py", "etl/events.py",
+                 "sql/etl/config_store.sql", "sql/etl/events.sql")
 
 
 @dataclass(frozen=True)
@@ -63,3 +69,14 @@ def _events_path(config_path: Path | None, data: dict) -> Path | None:
         return path
     default = base / DEFAULT_EVENTS
     return default if default.exists() else None
+
+
+def source_digest(config: Config) -> str:
+    """Digest of what the stored configuration and event calendar are made from: the bytes of
+    the TOML file and of the calendar file (or their absence), and the code that stores them."""
+    h = hashlib.sha256()
+    for path in (config.path, config.events_path):
+        h.update(b"file\0" + Path(path).read_bytes() + b"\0" if path else b"none\0")
+    for source in STORE_SOURCES:
+        h.update(source.encode() + b"\0" + (ROOT / source).read_bytes() + b"\0")
+    return h.hexdigest()

@@ -12,12 +12,24 @@ import duckdb
 
 import sql
 from etl import business_hours, derive_scope, events
-from etl.config import Config
+from etl.config import Config, source_digest
 from etl.settings import DM_HANDOFF_HOURS
 
 STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_replies",
          "etl/derive_campaigns", "etl/derive_conversations")
 SQL_DIR = Path(sql.__file__).resolve().parent
+
+
+def store_configuration(con, config: Config) -> None:
+    """Store the configuration and the event calendar as of this load (business figures always
+    follow the stored configuration), unless the files and the code that stores them are those
+    of the last stored version: then the tables already hold them."""
+    digest = source_digest(config)
+    if sql.query(con, "etl/config_digest").iloc[0]["digest"] == digest:
+        return
+    business_hours.store(con, config)
+    events.store(con, config.events_path)
+    sql.execute_script(con, "etl/config_digest_save", {"digest": digest})
 
 
 def summary_steps() -> list[str]:
@@ -28,8 +40,7 @@ def summary_steps() -> list[str]:
 
 
 def rebuild(con, config: Config) -> None:
-    business_hours.store(con, config)   # business figures always follow the stored config
-    events.store(con, config.events_path)   # the calendar file, as of this load
+    store_configuration(con, config)
     params = {"dm_handoff_hours": DM_HANDOFF_HOURS}
     fingerprint = derive_scope.fingerprint(con, STEPS)
     mode = None

@@ -53,20 +53,37 @@ def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 class _Copy:
-    """The private copy of `db` being made in a background thread (under the writer lock)."""
+    """The private copy of `db` being made in a background thread (under the writer lock).
+
+    Once copied, the thread also flushes the copy to disk: the checkpoint before publishing
+    syncs the file and would otherwise write the whole copy out then, at the end of the load
+    (0.2-0.6 s for the 310 MB file of 2.8M rows), instead of while the load runs."""
 
     def __init__(self, db: Path):
         self.db, self.building, self.error = db, _building_path(db), None
+        self.copied = threading.Event()
         self.thread = threading.Thread(target=self._run, name="carepulse-copy", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         try:
             _copy(self.db, self.building)
-        except BaseException as exc:   # re-raised in the caller's thread by wait()
+            self.copied.set()
+            if self.building.exists():
+                _fsync(self.building)
+        except BaseException as exc:   # re-raised in the caller's thread by wait() / finish()
             self.error = exc
+        finally:
+            self.copied.set()
 
     def wait(self) -> None:
+        """Until the copy is complete (its flush to disk may still run)."""
+        self.copied.wait()
+        if self.error is not None:
+            raise self.error
+
+    def finish(self) -> None:
+        """Until the copy is on disk."""
         self.thread.join()
         if self.error is not None:
             raise self.error
@@ -106,10 +123,13 @@ def writer(db: Path):
     db.parent.mkdir(parents=True, exist_ok=True)
     key = db.resolve()
     with contextlib.nullcontext() if key in _LOCKED else _exclusive(db):
-        building = _private_copy(db, _PREPARED.pop(key, None))
+        started = _PREPARED.pop(key, None)
+        building = _private_copy(db, started)
         con = connect_writer(building)
         try:
             yield con
+            if started:
+                _timed("wait_for_copy_sync", started.finish)
             _timed("checkpoint", con.execute, "checkpoint")
             con.close()
             _timed("fsync", _fsync, building)
@@ -118,6 +138,9 @@ def writer(db: Path):
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
+            if started:
+                with contextlib.suppress(BaseException):
+                    started.finish()
             _remove(building)
             raise
 
