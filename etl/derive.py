@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 import sql
-from etl import business_hours, derive_scope, events
+from etl import business_hours, derive_scope, events, summaries
 from etl.config import Config, source_digest
 from etl.settings import DM_HANDOFF_HOURS
 
@@ -34,8 +34,8 @@ def store_configuration(con, config: Config) -> None:
 
 def summary_steps() -> list[str]:
     """sql/etl/summary_*.sql, in name order: small tables the dashboard reads instead of scanning
-    conversations and replies (docs/tables.md). Rebuilt whole after every derive, full or
-    incremental, so they never need the incremental merge."""
+    conversations and replies (docs/tables.md). Rebuilt whole after a full derive; after an
+    incremental one, only their rows of the hours it changed (etl/summaries.py)."""
     return [f"etl/{path.stem}" for path in sorted((SQL_DIR / "etl").glob("summary_*.sql"))]
 
 
@@ -53,6 +53,5 @@ def rebuild(con, config: Config) -> None:
         for step in STEPS:
             sql.execute_script(con, step, params)
         mode = "full"
-    for step in summary_steps():
-        sql.execute_script(con, step, params)
+    summaries.refresh(con, summary_steps(), params, incremental=mode != "full")
     derive_scope.save_state(con, fingerprint, mode)

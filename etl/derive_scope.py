@@ -87,6 +87,7 @@ def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str
         if not _scope_tables(con) <= MERGED or _brand_accounts(con) != accounts_expected:
             return None
         sql.execute_script(con, "etl/scope_merge")
+        sql.execute_script(con, "etl/scope_summary_hours")
     finally:
         con.execute(f"detach {SCOPE_DB}")
     _run_global(con, steps, params)

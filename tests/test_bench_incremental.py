@@ -6,9 +6,12 @@ import duckdb
 import pytest
 
 from bench import dataset
+from etl import derive
 from tests.conftest import TWCS_5000, shared
 
-TABLES = ("messages", "conversations", "replies", "event_matches", "brand_accounts")
+# the derived tables, and the dashboard summaries (refreshed by hour after an incremental derive)
+TABLES = ("messages", "conversations", "replies", "event_matches", "brand_accounts",
+          *(step.rsplit("/", 1)[-1] for step in derive.summary_steps()))
 
 
 def _mode(db) -> str:

@@ -8,16 +8,20 @@
 -- Only rows that differ are deleted and inserted: rewriting unchanged rows scattered over a
 -- table costs its checkpoint far more than comparing them here (rows are unique per key, so
 -- a set EXCEPT, much faster than EXCEPT ALL, finds them). Stored rows are found on their key
--- column, then read by row id (as in scope_copy.sql). params: none
+-- column, then read by row id (as in scope_copy.sql).
+-- Keeps temp tables scope_changed_keys (messages whose keys changed, the new ones included) and
+-- scope_changed_conversations (both versions of every conversation row deleted or inserted)
+-- for scope_summary_hours.sql. params: none
+create or replace temp table scope_changed_keys as
+select scoped.message_id, scoped.conversation_id, scoped.brand, scoped.created_at
+from derive_scope.messages as scoped
+join scope_rows as stored using (message_id)
+where scoped.conversation_id is distinct from stored.conversation_id
+   or scoped.brand is distinct from stored.brand;
+
 update messages
 set conversation_id = changed.conversation_id, brand = changed.brand
-from (
-    select scoped.message_id, scoped.conversation_id, scoped.brand
-    from derive_scope.messages as scoped
-    join scope_rows as stored using (message_id)
-    where scoped.conversation_id is distinct from stored.conversation_id
-       or scoped.brand is distinct from stored.brand
-) as changed
+from scope_changed_keys as changed
 where messages.message_id = changed.message_id;
 
 create or replace temp table scope_rewritten as
@@ -51,6 +55,17 @@ where conversation_id in (select conversation_id from scope_changed);
 
 insert into conversations by name
 select *
+from scope_rewritten
+where conversation_id in (select conversation_id from scope_changed);
+
+create or replace temp table scope_changed_conversations as
+select conversation_id, started_at, handoff_of
+from scope_stored
+where conversation_id in (select conversation_id from scope_changed)
+
+union all
+
+select conversation_id, started_at, handoff_of
 from scope_rewritten
 where conversation_id in (select conversation_id from scope_changed);
 

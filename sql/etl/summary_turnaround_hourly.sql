@@ -14,6 +14,8 @@
 -- metric's order). "After" is the last scored message when it comes after the first response:
 -- the last one after the response is the last one overall, or there is none.
 -- Choice: hours as whole hours since 1970 (as summary_volume_hourly).
+-- refreshed by hour: a row depends only on the conversations started in its hour, their
+-- messages and the DM conversations that continue them (etl/summaries.py).
 -- params: none ($dm_handoff_hours is given to every summary step; unused here)
 create or replace table summary_turnaround_hourly as
 

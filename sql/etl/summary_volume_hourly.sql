@@ -9,6 +9,7 @@
 -- Choice: hours as whole hours since 1970 (integer division of epoch microseconds) rather than
 -- date_trunc('hour', ...), which costs twice the whole scan on timestamptz; the same UTC hour
 -- for every time after 1970.
+-- refreshed by hour: a row depends only on the messages of its hour (etl/summaries.py).
 -- params: none ($dm_handoff_hours is given to every summary step; unused here)
 create or replace table summary_volume_hourly as
 
