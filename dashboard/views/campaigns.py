@@ -45,8 +45,7 @@ def page() -> None:
     _calendar(frame)
     left, right = st.columns(2)
     with left:
-        lift_frame, fig = common.campaigns_overview(f)
-        ui.chart(fig, lift_frame, "campaigns_lift")
+        ui.chart(common.campaigns_lift_chart(frame), frame, "campaigns_lift")
     with right:
         _volume(frame)
     left, right = st.columns(2)

@@ -182,6 +182,12 @@ def negative_share_overview(f: Filters):
 
 def campaigns_overview(f: Filters):
     frame = data.run("metrics/campaigns", **f.params())
+    return frame, campaigns_lift_chart(frame)
+
+
+def campaigns_lift_chart(frame: pd.DataFrame):
+    """Lift per event from metrics/campaigns rows (the page that already holds them passes them
+    in rather than running the query again)."""
     fig = charts.bars(frame, "name", "lift",
                       "Lift: customer messages during each event / the same hours before (×)",
                       color="kind", x_title="Lift (× baseline)", y_title="", horizontal=True,
@@ -192,7 +198,7 @@ def campaigns_overview(f: Filters):
                               "volume": "Matching keywords"})
     if not frame.empty:
         fig.add_vline(x=1, line_dash="dot", line_color="#888")
-    return frame, fig
+    return fig
 
 
 def brand_choice(key: str, param: str, brands: list[str], label: str) -> str | None:
