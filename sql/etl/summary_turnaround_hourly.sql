@@ -109,39 +109,47 @@ labelled as (
     from journeys
 ),
 
-after_response as (
+by_outcome as (
+    -- group on the two labels first (a few values) and pivot after: cheaper than filtered
+    -- counts over every conversation
     select
         brand,
         hour_mark,
         first_label,
-        first_sentiment,
         case when spoke_after_response then last_label end as after_label,
-        case when spoke_after_response then last_sentiment end as after_sentiment
+        count(*) as conversations,
+        count(first_sentiment) as first_sentiment_count,
+        sum(first_sentiment) as first_sentiment_sum,
+        count(last_sentiment) filter (where spoke_after_response) as after_sentiment_count,
+        sum(last_sentiment) filter (where spoke_after_response) as after_sentiment_sum
     from labelled
+    group by all
 ),
 
 by_hour as (
     select
         brand,
         to_timestamp(hour_mark * 3600) as hour,
-        count(*) as conversations,
-        count(first_label) as scored_conversations,
-        count(*) filter (where first_label = -1) as started_negative,
-        count(*) filter (where first_label = -1 and after_label is not null)
-            as spoke_after,
-        count(*) filter (where first_label = -1 and after_label = 0)
-            as turned_neutral,
-        count(*) filter (where first_label = -1 and after_label = 1)
-            as turned_positive,
-        count(*) filter (where first_label = -1 and after_label = -1)
-            as stayed_negative,
-        count(*) filter (where first_label <> -1 and after_label = -1)
-            as worsened,
-        count(first_sentiment) as first_sentiment_count,
-        sum(first_sentiment) as first_sentiment_sum,
-        count(after_sentiment) as after_sentiment_count,
-        sum(after_sentiment) as after_sentiment_sum
-    from after_response
+        sum(conversations)::bigint as conversations,
+        coalesce(sum(conversations) filter (where first_label is not null), 0)::bigint
+            as scored_conversations,
+        coalesce(sum(conversations) filter (where first_label = -1), 0)::bigint
+            as started_negative,
+        coalesce(sum(conversations) filter (
+            where first_label = -1 and after_label is not null), 0)::bigint as spoke_after,
+        coalesce(sum(conversations) filter (
+            where first_label = -1 and after_label = 0), 0)::bigint as turned_neutral,
+        coalesce(sum(conversations) filter (
+            where first_label = -1 and after_label = 1), 0)::bigint as turned_positive,
+        coalesce(sum(conversations) filter (
+            where first_label = -1 and after_label = -1), 0)::bigint as stayed_negative,
+        coalesce(sum(conversations) filter (
+            where first_label <> -1 and after_label = -1), 0)::bigint as worsened,
+        sum(first_sentiment_count)::bigint as first_sentiment_count,
+        sum(first_sentiment_sum) as first_sentiment_sum,
+        sum(after_sentiment_count)::bigint as after_sentiment_count,
+        sum(after_sentiment_sum) as after_sentiment_sum
+    from by_outcome
     group by brand, hour_mark
 )
 
