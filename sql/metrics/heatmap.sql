@@ -21,10 +21,11 @@ zones as (
 ),
 
 inbound as (
-    -- customer messages per brand and UTC quarter hour (quarter = epoch seconds / 900)
+    -- customer messages per brand and UTC quarter hour (quarter = epoch seconds / 900, by
+    -- integer division: whole quarter hours since 1970 for every time after 1970)
     select
         messages.brand,
-        floor(epoch_us(messages.created_at) / 900e6)::bigint as quarter,
+        epoch_us(messages.created_at) // 900000000 as quarter,
         count(*) as messages
     from messages
     where messages.direction = 'inbound'
@@ -37,7 +38,7 @@ inbound as (
 started as (
     select
         brand,
-        floor(epoch_us(started_at) / 900e6)::bigint as quarter,
+        epoch_us(started_at) // 900000000 as quarter,
         first_response_minutes,
         first_response_business_minutes
     from conversations
