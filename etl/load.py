@@ -98,8 +98,10 @@ def save_staged(con, run: RunSummary, records_read: int, parse_rejects: pd.DataF
     sql.execute_script(con, "etl/save_messages")
     counts = sql.query(con, "etl/run_counts").iloc[0]
     all_new = counts["duplicates"] + counts["conflicts"] == 0
+    sentiment.score_staged(con)          # the insert writes inbound rows with their scores
     sql.execute_script(con, "etl/insert_messages" if all_new else "etl/insert_new_messages",
                        {"run_id": run.run_id})
+    sentiment.forget_scores(con)
     rejects = _all_rejects(con, parse_rejects, record_lines)
     _save_rejects(con, run, rejects)
     run.rows_read = int(records_read)
@@ -147,8 +149,9 @@ def _save_rejects(con, run: RunSummary, rejects: pd.DataFrame) -> None:
 
 
 def finish(con, config: Config) -> None:
-    """After all sources of a publish: score new customer messages' sentiment, store the
-    configuration and re-derive everything loaded."""
+    """After all sources of a publish: score customer messages still without sentiment (rows
+    are scored as they are saved; this finds those of a database from an older version), store
+    the configuration and re-derive everything loaded."""
     sentiment.score_messages(con)
     derive.rebuild(con, config)
 

@@ -88,14 +88,33 @@ def score_texts(texts, con: duckdb.DuckDBPyConnection | None = None, care: bool 
             con.close()
 
 
+def score_staged(con: duckdb.DuckDBPyConnection, care: bool = True) -> None:
+    """Score the mappable inbound records of the temp table `staged` before they are saved:
+    temp table sentiment_scores(id = record, score, label), which insert_messages.sql writes
+    with the rows. Call `forget_scores` once they are saved.
+    """
+    load_lexicon(con)
+    sql.execute_script(con, "etl/sentiment_stage_staged")
+    _score_input(con, care)
+
+
+def forget_scores(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the per-run temp tables of the scorer (the lexicon stays on the connection)."""
+    sql.execute_script(con, "etl/sentiment_cleanup")
+
+
 def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
-    """Score inbound messages whose sentiment is NULL (each distinct text once); returns the count.
+    """Score inbound messages whose sentiment is still NULL (each distinct text once); returns
+    the count. Loads score rows as they save them (`score_staged`), so this only finds work in
+    a database written by an older version, or after a caller cleared scores.
 
     Outbound rows are never touched. A NULL or empty text scores 0 (neutral), as in VADER.
     """
     load_lexicon(con)
     sql.execute_script(con, "etl/sentiment_stage_messages")
     try:
+        if not sql.query(con, "etl/sentiment_input_count").texts[0]:
+            return 0
         _score_input(con, care)
         update, params = sql.bind("etl/sentiment_update")
         rows = con.execute(update, params).fetchall()

@@ -226,3 +226,36 @@ def test_macro_recall_on_airline_tweets_at_least_vaders(con):
     assert plain >= reference - 1e-9
     assert care >= reference
     assert care > reference + 0.05  # the care tuning is worth having
+
+
+def _scores_by_text(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "select message_id, direction, coalesce(text, ''), sentiment, sentiment_label "
+            "from messages order by message_id").fetchall()
+    finally:
+        con.close()
+
+
+def _assert_scored_as_score_texts(rows, con):
+    inbound = [r for r in rows if r[1] == "inbound"]
+    expected = sentiment.score_texts([r[2] for r in inbound], con)
+    assert [r[3] for r in inbound] == list(expected.score)
+    assert [r[4] for r in inbound] == list(expected.label)
+    assert all(r[3] is None and r[4] is None for r in rows if r[1] == "outbound")
+
+
+def test_a_load_saves_rows_with_their_scores(cli, twcs_5000, tmp_path, con):
+    # the first load takes insert_messages.sql, the second (half of it duplicates)
+    # insert_new_messages.sql: both write each inbound row with score_texts' score of its text
+    lines = twcs_5000.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("".join(lines[:2001]), encoding="utf-8")
+    second.write_text(lines[0] + "".join(lines[1001:]), encoding="utf-8")
+    db = tmp_path / "carepulse.duckdb"
+    assert cli("load", "twcs", first, "--db", db)[0] == 0
+    assert cli("load", "twcs", second, "--db", db)[0] == 0
+    rows = _scores_by_text(db)
+    assert len(rows) == 5000 and any(r[1] == "outbound" for r in rows)
+    _assert_scored_as_score_texts(rows, con)

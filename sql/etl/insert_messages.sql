@@ -1,6 +1,7 @@
 -- insert_messages.sql: every mappable staged record becomes a message, in record order: the
--- usual case, when save_messages.sql judged none of them a duplicate or a conflict. No join: a
--- scan and a filter keep the file's order in messages (a join in the pipeline would not).
+-- usual case, when save_messages.sql judged none of them a duplicate or a conflict. Inbound rows
+-- carry their sentiment from temp table sentiment_scores (etl.sentiment.score_staged, keyed by
+-- record); sorted by record, since that join does not keep the file's order in messages.
 -- params: $run_id
 insert into messages (
     message_id, brand, channel, direction, author_id, author_followers, created_at, text,
@@ -9,7 +10,9 @@ insert into messages (
 )
 select
     message_id, brand, channel, direction, author_id, author_followers, created_at, text,
-    in_reply_to_id, null, source, null, null, response_ids,
+    in_reply_to_id, null, source, scores.score, scores.label, response_ids,
     dm_conversation_id, $run_id
 from staged
-where reject_reason is null;
+left join sentiment_scores as scores on scores.id = staged.record
+where reject_reason is null
+order by record;
