@@ -88,7 +88,7 @@ def _known_spelling(con, brands: list[str]) -> list[str]:
 
 def cmd_derive(args) -> int:
     import sql
-    from etl import load, publish
+    from etl import derive, publish, sentiment
     from etl.config import load_config
 
     db = settings.db_path(args.db)
@@ -96,7 +96,10 @@ def cmd_derive(args) -> int:
         raise EtlError(f"{db}: no database yet; run `carepulse load` or `carepulse demo` first")
     config = load_config(args.config)
     with publish.writer(db) as con:
-        load.finish(con, config)
+        # as a load finishes, but everything derived again, the dashboard summaries included
+        # (a tool that edited messages directly relies on this)
+        sentiment.score_messages(con)
+        derive.rebuild(con, config, full=True)
         summary = sql.query(con, "etl/config_summary").iloc[0]
     source = config.path or "defaults (24x7 UTC, targets 15 min, 1 h, 4 h, 24 h)"
     print(f"re-derived {int(summary['conversations']):,} conversations and "

@@ -39,12 +39,14 @@ def summary_steps() -> list[str]:
     return [f"etl/{path.stem}" for path in sorted((SQL_DIR / "etl").glob("summary_*.sql"))]
 
 
-def rebuild(con, config: Config) -> None:
+def rebuild(con, config: Config, full: bool = False) -> None:
+    """Derive every table from what is loaded: incrementally when that is exact and worth it,
+    unless `full` (or CAREPULSE_DERIVE=full) asks for everything to be derived again."""
     store_configuration(con, config)
     params = {"dm_handoff_hours": DM_HANDOFF_HOURS}
     fingerprint = derive_scope.fingerprint(con, STEPS)
     mode = None
-    if os.environ.get("CAREPULSE_DERIVE") != "full":
+    if not full and os.environ.get("CAREPULSE_DERIVE") != "full":
         try:
             mode = derive_scope.try_incremental(con, STEPS, params, fingerprint)
         except duckdb.Error:
