@@ -10,8 +10,10 @@
 -- '#AcmeMegaDeals' nor 'AcmeMegaDeal'; 'Mega Deal' matches 'mega-deal' but not 'megadeal';
 -- 'down' does not match 'download'.
 -- Tokenizing is the costly part, so a message is tokenized only when its lowercased text
--- contains the first token of one of its event's keywords: every token of a text is a piece of
--- that lowercased text, so a message skipped this way matches nothing.
+-- contains every token of one of its event's keywords: every token of a text is a piece of
+-- that lowercased text, so a message skipped this way matches nothing. The lowercased text is
+-- computed once per candidate and tested against the event's few keywords in one list lambda
+-- (a correlated EXISTS here became a distinct aggregate and a join over every candidate).
 -- params: none
 create or replace table event_matches as
 
@@ -32,9 +34,16 @@ needles as (
     select
         event_id,
         keyword,
-        ' ' || array_to_string(tokens, ' ') || ' ' as needle,
-        tokens[1] as first_token
+        tokens,
+        ' ' || array_to_string(tokens, ' ') || ' ' as needle
     from keyword_tokens
+    where len(tokens) > 0
+),
+
+event_needles as (
+    select event_id, list(tokens) as keywords_tokens
+    from needles
+    group by event_id
 ),
 
 candidates as (
@@ -57,21 +66,23 @@ candidates as (
       and len(events.keywords) > 0
 ),
 
+-- a message can match a keyword only if its lowercased text holds every token of it
 worth_tokenizing as (
     select candidates.*
-    from candidates
-    where exists (
-        select 1
-        from needles
-        where needles.event_id = candidates.event_id
-          and needles.first_token is not null
-          and contains(lower(replace(candidates.text, '’', '''')), needles.first_token)
-    )
+    from (
+        select candidates.*, lower(replace(candidates.text, '’', '''')) as folded
+        from candidates
+    ) as candidates
+    join event_needles using (event_id)
+    where list_bool_or(list_transform(
+        event_needles.keywords_tokens,
+        lambda tokens: list_bool_and(list_transform(tokens, lambda token: contains(folded, token)))
+    ))
 ),
 
 tokenized as (
     select
-        candidates.* exclude (text),
+        candidates.* exclude (text, folded),
         ' ' || array_to_string(regexp_extract_all(
             lower(replace(regexp_replace(
                 text, 'https?://\S+|@\w+|&\w+;', ' ', 'g'), '’', '''')),
@@ -92,7 +103,6 @@ final as (
     from tokenized
     join needles
       on needles.event_id = tokenized.event_id
-     and needles.needle <> '  '
      and contains(tokenized.haystack, needles.needle)
     group by all
 )
