@@ -155,7 +155,9 @@ order by row_id;
 create or replace temp table thread_conversations as
 with
 
-threads as (
+-- read where used: materialized for its two readers, every message's strings cost more than
+-- two positional scans
+threads as not materialized (
     select
         thread_roots.row_id,
         case
