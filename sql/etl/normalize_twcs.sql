@@ -40,11 +40,16 @@ cleaned as (
                 when 'false' then false when 'f' then false when '0' then false when 'no' then false
             end
         end as inbound,
-        coalesce(
-            try_strptime(created_at, '%a %b %d %H:%M:%S %z %Y'),
-            try_strptime(trim(created_at), '%a %b %d %H:%M:%S %z %Y'),
-            try_cast(trim(created_at) as timestamptz)
-        ) as created_at,
+        -- the twcs layout first; the fallbacks under `else` run only on the rows it fails on
+        -- (written as coalesce, their trim(created_at) would be computed for every row)
+        case
+            when try_strptime(created_at, '%a %b %d %H:%M:%S %z %Y') is not null
+                then try_strptime(created_at, '%a %b %d %H:%M:%S %z %Y')
+            else coalesce(
+                try_strptime(trim(created_at), '%a %b %d %H:%M:%S %z %Y'),
+                try_cast(trim(created_at) as timestamptz)
+            )
+        end as created_at,
         case when contains(text, chr(0)) then replace(text, chr(0), '') else text end as text,
         case
             when response_tweet_id is null or response_tweet_id = '' then null
