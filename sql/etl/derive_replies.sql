@@ -21,7 +21,7 @@
 -- row for row (see derive_threads.sql).
 -- -> temp table outbound_flags (row_id, agent, dm_redirect, off_channel): one row per message
 --    in rowid order, NULL flags for customer messages; read by derive_conversations.sql too.
---    Table replies.
+--    Table replies (with the reply's conversation_id, written by derive_threads.sql).
 -- params: none
 
 create or replace temp table outbound_flags as
@@ -152,12 +152,15 @@ answered as (
             else error('derive_replies: thread_parents is out of line with messages')
         end as parent_at,
         messages.channel,
+        messages.conversation_id,
         flags.agent,
         flags.dm_redirect,
         flags.off_channel
     from thread_parents
     positional join (
-        select rowid, message_id, brand, in_reply_to_id, created_at, channel, direction
+        select
+            rowid, message_id, brand, in_reply_to_id, created_at, channel, direction,
+            conversation_id
         from messages
     ) as messages
     positional join outbound_flags as flags
@@ -206,7 +209,9 @@ select
         when clocked.created_at >= clocked.parent_at
             then clocked.before_reply - clocked.before_parent
                 + (clocked.into_reply_us - clocked.into_parent_us) / 60e6
-    end as latency_business_minutes
+    end as latency_business_minutes,
+    -- the reply's conversation (derive_threads.sql), so that readers need not join messages
+    clocked.conversation_id
 from clocked;
 
 reset disabled_optimizers;

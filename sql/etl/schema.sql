@@ -89,7 +89,8 @@ create table if not exists replies (
     dm_redirect     boolean,
     off_channel     boolean,                -- sends the customer to phone, email or a web form
     channel         text,
-    latency_business_minutes double         -- the same latency on the brand's business clock
+    latency_business_minutes double,        -- the same latency on the brand's business clock
+    conversation_id text                    -- the reply's conversation (as in messages)
 );
 
 create table if not exists events (         -- the event calendar (docs/events.md), replaced at every load

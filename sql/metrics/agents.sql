@@ -11,19 +11,13 @@
 with
 
 scoped as (
-    select replies.*, messages.conversation_id
+    -- replies carry their conversation (derive_replies.sql): no join to messages
+    select *
     from replies
-    join messages
-      on messages.message_id = replies.reply_id
-     -- a reply is its message: the same instant and direction (lets the scan skip the rest)
-     and messages.created_at = replies.created_at
-     and messages.direction = 'outbound'
-     and messages.created_at >= $start::timestamptz
-     and messages.created_at < $end::timestamptz
-    where replies.brand is not null
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], replies.brand))
-      and replies.created_at >= $start::timestamptz
-      and replies.created_at < $end::timestamptz
+    where brand is not null
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and created_at >= $start::timestamptz
+      and created_at < $end::timestamptz
 ),
 
 by_agent as (
