@@ -215,7 +215,9 @@ before_minute as (
 ),
 
 in_own_minute as (
-    -- observations and answers at or before each threshold within the threshold's minute
+    -- observations and answers at or before each threshold within the threshold's minute: for
+    -- a whole-minute threshold (the grid's, mostly) only those exactly at it, matched by
+    -- value, so that a busy early minute is not paired with every observation in it
     select
         thresholds.brand,
         thresholds.clock,
@@ -228,6 +230,23 @@ in_own_minute as (
      and observed.clock = thresholds.clock
      and observed.minute = thresholds.minute
      and observed.minutes <= thresholds.minutes
+    where thresholds.minutes <> thresholds.minute
+    group by thresholds.brand, thresholds.clock, thresholds.minutes
+
+    union all
+
+    select
+        thresholds.brand,
+        thresholds.clock,
+        thresholds.minutes,
+        count(observed.minutes) as observed,
+        count(*) filter (where observed.event) as answered
+    from thresholds
+    left join observed_minutes as observed
+      on observed.brand = thresholds.brand
+     and observed.clock = thresholds.clock
+     and observed.minutes = thresholds.minutes
+    where thresholds.minutes = thresholds.minute
     group by thresholds.brand, thresholds.clock, thresholds.minutes
 ),
 
