@@ -65,13 +65,13 @@ def read_db():
 
 
 def rebuild_summaries(con) -> None:
-    """Rebuild the dashboard summary tables (sql/etl/summary_*.sql) on an open connection, as
-    every load does after its derive: for tests that edit messages (e.g. fixed sentiment scores)
-    after loading them."""
+    """Derive again and rebuild the dashboard summary tables (sql/etl/summary_*.sql) on an open
+    connection, as every load does: for tests that edit messages (e.g. fixed sentiment scores)
+    after loading them (conversations carry the first and last scores the summaries read)."""
     import sql
     from etl import derive
     from etl.settings import DM_HANDOFF_HOURS
 
     con.execute("set TimeZone = 'UTC'")
-    for step in derive.summary_steps():
+    for step in derive.STEPS + tuple(derive.summary_steps()):
         sql.execute_script(con, step, {"dm_handoff_hours": DM_HANDOFF_HOURS})

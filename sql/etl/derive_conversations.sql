@@ -9,6 +9,8 @@
 -- dm_offer_minutes: start to the first brand message in it that asks for a DM (calendar).
 -- first_response_business_minutes: the brand's open minutes between start and first response
 -- (business_intervals, see derive_business.sql).
+-- first_scored_* / last_scored_*: the customer's first and last message with a sentiment label
+-- (time, score, label), which summary_turnaround_hourly.sql reads instead of the messages.
 -- campaign: the campaign (event of kind campaign) whose hashtags/keywords the
 -- conversation's first customer message matches during the campaign's window
 -- (event_matches, see derive_campaigns.sql); the latest-starting one if several.
@@ -17,6 +19,14 @@
 -- messages, see derive_threads.sql), gives every figure of a conversation that its own messages decide, for customer
 -- threads and DM threads alike; DM handoffs, business clocks and campaigns join that.
 -- params: $dm_handoff_hours
+-- Minutes from one instant to another as epoch(later - earlier) / 60 gives them, bit for bit
+-- (whole days of seconds plus the rest in microseconds), in integer arithmetic: subtracting
+-- timestamptz values costs ~10x more.
+create or replace temp macro minutes_between(later_at, earlier_at) as (
+    (epoch_us(later_at) - epoch_us(earlier_at)) // 86400000000 * 86400
+    + (epoch_us(later_at) - epoch_us(earlier_at)) % 86400000000 / 1e6
+) / 60.0;
+
 -- A POSITIONAL JOIN's row estimate is 0, so DuckDB would build its hash tables on the million
 -- rows coming from one instead of on the small tables joined to them: for this statement the
 -- right side of each join, as written, is the one built.
@@ -44,7 +54,14 @@ threads as not materialized (
     positional join (
         select
             rowid, conversation_id, brand, author_id, author_followers, channel, direction,
-            created_at, sentiment
+            created_at, sentiment,
+            -- a scored customer message's label as a code (-1 negative, 0 neutral, 1
+            -- positive): first / last over a number cost a fraction of the same over text
+            case
+                when direction = 'inbound' and sentiment_label is not null
+                    then case sentiment_label when 'negative' then -1 when 'neutral' then 0
+                        else 1 end
+            end::tinyint as scored_label
         from messages
     ) as messages
     positional join outbound_flags as flags
@@ -77,7 +94,16 @@ traffic as (
         arg_max(sentiment, created_at) filter (where direction = 'inbound') as last_sentiment,
         coalesce(bool_or(dm_redirect), false) as asked_for_dm,
         coalesce(bool_or(off_channel), false) as sent_off_channel,
-        min(created_at) filter (where dm_redirect and created_at >= started_at) as dm_offer_at
+        min(created_at) filter (where dm_redirect and created_at >= started_at) as dm_offer_at,
+        -- the first and last scored customer message: time and label packed in one number
+        -- (microseconds * 4 + label code + 1; a conversation's messages never share an
+        -- instant), one min / max instead of three aggregates each
+        min(epoch_us(created_at) * 4 + scored_label + 1) as first_scored_mark,
+        arg_min(sentiment, created_at) filter (where scored_label is not null)
+            as first_scored_sentiment,
+        max(epoch_us(created_at) * 4 + scored_label + 1) as last_scored_mark,
+        arg_max(sentiment, created_at) filter (where scored_label is not null)
+            as last_scored_sentiment
     from threads
     group by conversation_row
 ),
@@ -139,6 +165,10 @@ combined as (
         started.outbound_count,
         started.first_sentiment,
         started.last_sentiment,
+        started.first_scored_mark,
+        started.first_scored_sentiment,
+        started.last_scored_mark,
+        started.last_scored_sentiment,
         handoffs.dm_conversation_row,
         case
             when handoffs.dm_first_reply_at is null then started.first_reply_at
@@ -196,7 +226,8 @@ final as (
         combined.channel,
         combined.started_at,
         combined.first_response_at,
-        epoch(combined.first_response_at - combined.started_at) / 60.0 as first_response_minutes,
+        minutes_between(combined.first_response_at, combined.started_at)
+            as first_response_minutes,
         case
             when combined.first_response_at is not null
                 then combined.before_response - combined.before_start
@@ -211,8 +242,20 @@ final as (
         campaign_of.campaign,
         dm_of.handoff_of,
         combined.moved_off_channel,
-        epoch(combined.dm_offer_at - combined.started_at) / 60.0 as dm_offer_minutes,
-        combined.customer_followers
+        minutes_between(combined.dm_offer_at, combined.started_at) as dm_offer_minutes,
+        combined.customer_followers,
+        timestamptz 'epoch' + to_microseconds(combined.first_scored_mark // 4)
+            as first_scored_at,
+        combined.first_scored_sentiment,
+        case combined.first_scored_mark % 4
+            when 0 then 'negative' when 1 then 'neutral' when 2 then 'positive'
+        end as first_scored_label,
+        timestamptz 'epoch' + to_microseconds(combined.last_scored_mark // 4)
+            as last_scored_at,
+        combined.last_scored_sentiment,
+        case combined.last_scored_mark % 4
+            when 0 then 'negative' when 1 then 'neutral' when 2 then 'positive'
+        end as last_scored_label
     from clocked as combined
     left join (
         select dm_conversation_row, min(conversation_id) as handoff_of

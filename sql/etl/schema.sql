@@ -76,13 +76,20 @@ create table if not exists conversations (
     handoff_of        text,                 -- for a DM conversation: the public one it continues
     moved_off_channel boolean,              -- a brand reply sends it to phone, email or a web form
     dm_offer_minutes  double,               -- start to the first brand reply asking for a DM
-    customer_followers bigint               -- the customer's followers on the first message
+    customer_followers bigint,              -- the customer's followers on the first message
+    first_scored_at   timestamptz,          -- the customer's first message with a sentiment label
+    first_scored_sentiment double,
+    first_scored_label text,
+    last_scored_at    timestamptz,          -- ... and last one
+    last_scored_sentiment double,
+    last_scored_label text
 );
 
+-- replies: ids uncompressed as in messages (derive_replies.sql recreates it the same way)
 create table if not exists replies (
-    reply_id        text,
+    reply_id        text using compression uncompressed,
     brand           text,
-    parent_id       text,
+    parent_id       text using compression uncompressed,
     created_at      timestamptz,
     latency_minutes double,
     agent           text,
@@ -90,7 +97,7 @@ create table if not exists replies (
     off_channel     boolean,                -- sends the customer to phone, email or a web form
     channel         text,
     latency_business_minutes double,        -- the same latency on the brand's business clock
-    conversation_id text                    -- the reply's conversation (as in messages)
+    conversation_id text using compression uncompressed -- the reply's conversation (as in messages)
 );
 
 create table if not exists events (         -- the event calendar (docs/events.md), replaced at every load

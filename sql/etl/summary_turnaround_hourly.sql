@@ -7,65 +7,20 @@
 -- started_negative, spoke_after, turned_neutral, turned_positive, stayed_negative, worsened
 -- (definitions in metrics/sentiment_turnaround.sql); first_sentiment_sum / _count and
 -- after_sentiment_sum / _count (the means' parts).
--- How: one pass over the scored customer messages (labels as codes -1 / 0 / 1: first and last
--- over a number cost a fraction of the same over text) gives each conversation its first and last
--- scored message; a handoff's DM digest is merged into the public one (first: the earlier, the
--- public one at the same instant; last: the later, the DM one at the same instant, as the
--- metric's order). "After" is the last scored message when it comes after the first response:
--- the last one after the response is the last one overall, or there is none.
+-- How: each conversation row carries its customer's first and last scored message (time, score,
+-- label: derive_conversations.sql), so this reads conversations only; a handoff's DM conversation
+-- is joined to the public one it continues (first: the earlier, the public one at the same
+-- instant; last: the later, the DM one at the same instant, as the metric's order). Labels
+-- become codes (-1 / 0 / 1) to be grouped on. "After" is the last scored message when it comes
+-- after the first response: the last one after the response is the last one overall, or there
+-- is none.
 -- Choice: hours as whole hours since 1970 (as summary_volume_hourly).
--- refreshed by hour: a row depends only on the conversations started in its hour, their
--- messages and the DM conversations that continue them (etl/summaries.py).
+-- refreshed by hour: a row depends only on the conversations started in its hour and the DM
+-- conversations that continue them (etl/summaries.py).
 -- params: none ($dm_handoff_hours is given to every summary step; unused here)
 create or replace table summary_turnaround_hourly as
 
 with
-
-scored_messages as not materialized (
-    -- customer messages with a score, their label as a code (-1 negative, 0 neutral, 1
-    -- positive): first / last over a number cost a fraction of the same over text
-    select
-        conversation_id,
-        channel,
-        created_at,
-        sentiment,
-        case sentiment_label when 'negative' then -1 when 'neutral' then 0 else 1 end::tinyint
-            as label
-    from messages
-    where direction = 'inbound'
-      and sentiment_label is not null
-),
-
-scored_by_conversation as (
-    select
-        conversation_id,
-        min(created_at) as first_at,
-        arg_min(sentiment, created_at) as first_sentiment,
-        arg_min(label, created_at) as first_label,
-        max(created_at) as last_at,
-        arg_max(sentiment, created_at) as last_sentiment,
-        arg_max(label, created_at) as last_label
-    from scored_messages
-    group by conversation_id
-),
-
-dm_parts as (
-    -- the digest of each DM conversation that continues a public one, on that one's id (its
-    -- own pass over the DM messages: a few percent of them)
-    select
-        conversations.handoff_of as conversation_id,
-        min(said.created_at) as dm_first_at,
-        arg_min(said.sentiment, said.created_at) as dm_first_sentiment,
-        arg_min(said.label, said.created_at) as dm_first_label,
-        max(said.created_at) as dm_last_at,
-        arg_max(said.sentiment, said.created_at) as dm_last_sentiment,
-        arg_max(said.label, said.created_at) as dm_last_label
-    from scored_messages as said
-    join conversations using (conversation_id)
-    where said.channel = 'dm'
-      and conversations.handoff_of is not null
-    group by conversations.handoff_of
-),
 
 journeys as (
     -- each conversation as the metric counts it, with its own digest and its DM part's; which
@@ -74,23 +29,30 @@ journeys as (
         roots.brand,
         roots.started_at,
         roots.first_response_at,
-        own.first_sentiment,
-        own.first_label,
-        own.last_at,
-        own.last_sentiment,
-        own.last_label,
-        dm.dm_first_sentiment,
-        dm.dm_first_label,
-        dm.dm_last_at,
-        dm.dm_last_sentiment,
-        dm.dm_last_label,
-        dm.dm_last_at is not null and (own.first_at is null or dm.dm_first_at < own.first_at)
+        roots.first_scored_sentiment as first_sentiment,
+        roots.first_scored_label as first_label,
+        roots.last_scored_at as last_at,
+        roots.last_scored_sentiment as last_sentiment,
+        roots.last_scored_label as last_label,
+        dm.first_scored_sentiment as dm_first_sentiment,
+        dm.first_scored_label as dm_first_label,
+        dm.last_scored_at as dm_last_at,
+        dm.last_scored_sentiment as dm_last_sentiment,
+        dm.last_scored_label as dm_last_label,
+        dm.last_scored_at is not null
+            and (roots.first_scored_at is null or dm.first_scored_at < roots.first_scored_at)
             as first_in_dm,
-        dm.dm_last_at is not null and (own.last_at is null or dm.dm_last_at >= own.last_at)
+        dm.last_scored_at is not null
+            and (roots.last_scored_at is null or dm.last_scored_at >= roots.last_scored_at)
             as last_in_dm
     from conversations as roots
-    left join scored_by_conversation as own using (conversation_id)
-    left join dm_parts as dm using (conversation_id)
+    left join (
+        select
+            handoff_of, first_scored_at, first_scored_sentiment, first_scored_label,
+            last_scored_at, last_scored_sentiment, last_scored_label
+        from conversations
+        where handoff_of is not null
+    ) as dm on dm.handoff_of = roots.conversation_id
     where roots.brand is not null
       and roots.handoff_of is null
 ),
@@ -99,12 +61,16 @@ labelled as (
     select
         brand,
         epoch_us(started_at) // 3600000000 as hour_mark,
-        case when first_in_dm then dm_first_label else first_label end as first_label,
+        case case when first_in_dm then dm_first_label else first_label end
+            when 'negative' then -1 when 'neutral' then 0 when 'positive' then 1
+        end as first_label,
         case when first_in_dm then dm_first_sentiment else first_sentiment end
             as first_sentiment,
         case when last_in_dm then dm_last_at else last_at end > first_response_at
             as spoke_after_response,
-        case when last_in_dm then dm_last_label else last_label end as last_label,
+        case case when last_in_dm then dm_last_label else last_label end
+            when 'negative' then -1 when 'neutral' then 0 when 'positive' then 1
+        end as last_label,
         case when last_in_dm then dm_last_sentiment else last_sentiment end as last_sentiment
     from journeys
 ),
