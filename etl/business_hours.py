@@ -27,13 +27,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import pandas as pd
 
 import sql
 from etl.config import DEFAULT_TARGETS, Config
 from etl.errors import EtlError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LONG_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -75,6 +77,8 @@ def tables(config: Config) -> Tables:
             versions.append((brand, effective))
             hours += [(brand, effective, *span) for span in days]
             holidays += [(brand, effective, d) for d in days_off]
+    import pandas as pd   # here, not at the top: only a load whose configuration changed needs it
+
     return Tables(
         brands=pd.DataFrame(brands, columns=["brand", "timezone"]).astype({"brand": str}),
         hours=pd.DataFrame(hours, columns=["brand", "effective_from", "weekday", "opens_minute",

@@ -25,7 +25,7 @@ def store_configuration(con, config: Config) -> None:
     follow the stored configuration), unless the files and the code that stores them are those
     of the last stored version: then the tables already hold them."""
     digest = source_digest(config)
-    if sql.query(con, "etl/config_digest").iloc[0]["digest"] == digest:
+    if sql.one(con, "etl/config_digest")["digest"] == digest:
         return
     business_hours.store(con, config)
     events.store(con, config.events_path)

@@ -37,14 +37,14 @@ def fingerprint(con, steps: tuple[str, ...]) -> str:
     h = hashlib.sha256()
     for step in steps:
         h.update(step.encode() + b"\0" + sql.text(step).encode() + b"\0")
-    for table in sql.query(con, "etl/derive_inputs")["table_name"]:
-        row = sql.query(con, "etl/derive_input_digest", {"table": table}).iloc[0]
+    for table in (row["table_name"] for row in sql.rows(con, "etl/derive_inputs")):
+        row = sql.one(con, "etl/derive_input_digest", {"table": table})
         h.update(f"{table}:{row['rows']}:{row['digest']}\0".encode())
     return h.hexdigest()
 
 
 def last_state(con) -> tuple[str | None, str | None]:
-    row = sql.query(con, "etl/derive_state").iloc[0]
+    row = sql.one(con, "etl/derive_state")
     return row["fingerprint"], row["mode"]
 
 
@@ -60,13 +60,13 @@ def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str
         return None
     if not _derived_tables_present(con):
         return None
-    counts = sql.query(con, "etl/scope_counts").iloc[0]
+    counts = sql.one(con, "etl/scope_counts")
     total, new = int(counts["messages"]), int(counts["new_messages"])
     if total == 0 or new > MAX_SHARE * total:
         return None
     sql.execute_script(con, "etl/scope_seed")
     sql.execute_script(con, "etl/scope_new_accounts")
-    new_accounts = int(sql.query(con, "etl/scope_new_account_count").iloc[0]["accounts"])
+    new_accounts = int(sql.one(con, "etl/scope_new_account_count")["accounts"])
     if new_accounts:
         sql.execute_script(con, "etl/scope_mentions")
     sql.execute_script(con, "etl/scope_context", params)
@@ -75,7 +75,7 @@ def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str
     con.execute(f"attach ':memory:' as {SCOPE_DB}")  # sql-identifier: a module constant
     try:
         sql.execute_script(con, "etl/scope_copy")
-        scope = int(sql.query(con, "etl/scope_message_count").iloc[0]["scope_messages"])
+        scope = int(sql.one(con, "etl/scope_message_count")["scope_messages"])
         if scope > MAX_SHARE * total:
             return None
         if scope == 0:
@@ -115,21 +115,23 @@ def _run_in_scope(con, database: str, steps: tuple[str, ...], params: dict) -> N
 
 
 def _derived_tables_present(con) -> bool:
-    present = set(sql.query(con, "etl/scope_tables", {"database": _current_database(con)})
-                  ["table_name"])
-    return set(DERIVED) <= present
+    return set(DERIVED) <= _tables_of(con, _current_database(con))
 
 
 def _scope_tables(con) -> set[str]:
-    return set(sql.query(con, "etl/scope_tables", {"database": SCOPE_DB})["table_name"])
+    return _tables_of(con, SCOPE_DB)
+
+
+def _tables_of(con, database: str) -> set[str]:
+    return {row["table_name"] for row in sql.rows(con, "etl/scope_tables", {"database": database})}
 
 
 def _brand_accounts(con) -> int:
-    return int(sql.query(con, "etl/scope_brand_accounts").iloc[0]["accounts"])
+    return int(sql.one(con, "etl/scope_brand_accounts")["accounts"])
 
 
 def _current_database(con) -> str:
-    return str(sql.query(con, "etl/current_database").iloc[0]["name"])
+    return str(sql.one(con, "etl/current_database")["name"])
 
 
 def _ident(name: str) -> str:

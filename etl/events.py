@@ -15,11 +15,13 @@ from __future__ import annotations
 import csv
 from datetime import datetime, timezone
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import sql
 from etl.errors import EtlError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KINDS = ("campaign", "launch", "price change", "outage", "other")
 # Kinds the brand plans: a spike during one is `expected`. An outage is an incident the user
@@ -44,6 +46,8 @@ def read_calendar(path: str | Path) -> pd.DataFrame:
             rows = _read_rows(path, fh)
     except (OSError, UnicodeDecodeError) as exc:
         raise EtlError(f"{path}: cannot read the event calendar ({exc})") from exc
+    import pandas as pd   # here, not at the top: only a load whose calendar changed needs it
+
     frame = pd.DataFrame(rows, columns=list(_FRAME_COLUMNS))
     frame["starts_at"] = pd.to_datetime(frame["starts_at"], utc=True)
     frame["ends_at"] = pd.to_datetime(frame["ends_at"], utc=True)
@@ -119,6 +123,8 @@ def store(con, path: str | Path | None) -> int:
 
 
 def _empty() -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in _FRAME_COLUMNS})
     frame["starts_at"] = pd.Series(dtype="datetime64[ns, UTC]")
     frame["ends_at"] = pd.Series(dtype="datetime64[ns, UTC]")

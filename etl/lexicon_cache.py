@@ -43,9 +43,9 @@ def _vader_files() -> list[Path]:
 def open_stored(con) -> bool:
     """If the database keeps frames built from the current sources, make them readable under
     the frames' names (temp views) and return True; else change nothing and return False."""
-    if not sql.query(con, "etl/lexicon_cache_state").iloc[0]["stored_tables"]:
+    if not sql.one(con, "etl/lexicon_cache_state")["stored_tables"]:
         return False
-    if sql.query(con, "etl/lexicon_cache_digest").iloc[0]["digest"] != digest():
+    if sql.one(con, "etl/lexicon_cache_digest")["digest"] != digest():
         return False
     sql.execute_script(con, "etl/lexicon_cache_open")
     return True
@@ -57,5 +57,5 @@ def close_stored(con) -> None:
 
 def store(con) -> None:
     """Keep the frames registered on `con` under FRAMES in the database (when it has `meta`)."""
-    if sql.query(con, "etl/lexicon_cache_state").iloc[0]["has_meta"]:
+    if sql.one(con, "etl/lexicon_cache_state")["has_meta"]:
         sql.execute_script(con, "etl/lexicon_cache_store", {"digest": digest()})

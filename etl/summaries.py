@@ -5,9 +5,9 @@ where something changed are recomputed (a rebuild reads every message: at 2.8M r
 summaries of now cost ~1.7 CPU s, more than the rest of a one-day load's derive): the hours
 (sql/etl/scope_summary_hours.sql) of the messages the load placed or re-keyed and the start
 hours of the conversation rows it replaced (and of those they continue by DM handoff). Their
-inputs (scope_summary_inputs.sql) are views, in an attached in-memory database, over the rows of
-`messages` and `conversations` they need; the summary steps run there unchanged, and their rows
-for those hours replace the stored ones.
+inputs are views, in an attached in-memory database, over the rows of `messages` and
+`conversations` they need; the summary steps run there unchanged, and their rows for those hours
+replace the stored ones.
 
 A summary file opts in with the line BY_HOUR_MARK in its header, which states the contract this
 relies on: summary_X.sql creates the table summary_X with a column `hour` (the top of a UTC
@@ -15,6 +15,14 @@ hour), and a row depends only on the messages created in its hour and on the con
 started in it, with all their messages and the DM conversations that continue them (other
 tables it reads are read whole). A summary without the mark, whose table has no `hour` column,
 or whose SQL changed since its table was built (digest in meta), is rebuilt whole.
+
+Inputs per summary: a header may narrow the contract (CONTRACTS). "A row depends only on the
+messages of its hour": the step reads those messages, found in the same scan that reads them.
+"... only on the conversations started in its hour and the DM conversations that continue them":
+it reads those conversations by row id (scope_summary_conversation_rows.sql), and `messages`
+whole if at all. Otherwise it reads the messages of those hours and of those conversations by
+row id too (scope_summary_message_rows.sql). Each row set is prepared once, if a step needs it.
+A table a step's contract leaves out is read whole, which can only cost time, never rows.
 """
 from __future__ import annotations
 
@@ -25,8 +33,18 @@ import sql
 SCOPE_DB = "summary_scope"
 DIGEST_KEY = "summary_digest:"
 BY_HOUR_MARK = "-- refreshed by hour: "
-# what the summaries read in the refreshed hours: table -> its row ids (scope_summary_inputs.sql)
-INPUTS = {"messages": "summary_message_rows", "conversations": "summary_conversation_rows"}
+# the tables a summary reads in the refreshed hours, by what its header states after the mark
+# (the sentence may wrap over comment lines); anything else: both, as the general contract says
+CONTRACTS = {
+    "a row depends only on the messages of its hour": ("messages",),
+    "a row depends only on the conversations started in its hour and the DM conversations "
+    "that continue them": ("conversations",),
+}
+GENERAL = ("messages", "conversations")
+# each table's row ids in the refreshed hours: (temp table, the SQL file that makes it)
+ROWS = {"messages": ("summary_message_rows", "etl/scope_summary_message_rows"),
+        "conversations": ("summary_conversation_rows", "etl/scope_summary_conversation_rows")}
+IN_HOURS = "epoch_us({column}) // 3600000000 in (select hour_mark from summary_hours)"
 
 
 def refresh(con, steps: list[str], params: dict, incremental: bool) -> None:
@@ -46,44 +64,97 @@ def refresh(con, steps: list[str], params: dict, incremental: bool) -> None:
 def _refreshable(con, step: str) -> bool:
     if not any(line.startswith(BY_HOUR_MARK) for line in sql.text(step).splitlines()):
         return False
-    stored = sql.query(con, "etl/scope_summary_digest", {"key": DIGEST_KEY + step})
-    if stored.iloc[0]["digest"] != _digest(step):
+    stored = sql.one(con, "etl/scope_summary_digest", {"key": DIGEST_KEY + step})
+    if stored["digest"] != _digest(step):
         return False
-    return bool(sql.query(con, "etl/scope_summary_table", {"table": _table(step)})
-                .iloc[0]["refreshable"])
+    return bool(sql.one(con, "etl/scope_summary_table", {"table": _table(step)})["refreshable"])
 
 
 def _hours_pending(con) -> bool:
     """Whether the incremental derive left hours to refresh (none when nothing was new)."""
-    return bool(sql.query(con, "etl/scope_summary_pending").iloc[0]["pending"])
+    return bool(sql.one(con, "etl/scope_summary_pending")["pending"])
 
 
 def _refresh_hours(con, steps: list[str], params: dict) -> None:
-    database = _ident(str(sql.query(con, "etl/current_database").iloc[0]["name"]))
-    sql.execute_script(con, "etl/scope_summary_inputs")
+    database = _ident(str(sql.one(con, "etl/current_database")["name"]))
+    inputs = {step: _inputs(step) for step in steps}
+    _prepare_rows(con, set().union(*inputs.values()))
     con.execute(f"attach ':memory:' as {SCOPE_DB}")  # sql-identifier: a module constant
     try:
-        for table, rows in INPUTS.items():
-            source = f"{database}.main.{table}"  # sql-identifier: the quoted catalog name, a constant
-            con.execute(f"create view {SCOPE_DB}.{table} as "  # sql-identifier: module constants
-                        f"select * from {source} where rowid in (select row_id from {rows})")
-        con.execute(f"use {SCOPE_DB}")  # sql-identifier: a module constant
-        con.execute(f"set search_path = '{SCOPE_DB}.main,{database}.main'")  # sql-identifier: constant + quoted catalog name
-        try:
-            for step in steps:
-                sql.execute_script(con, step, params)
-        finally:
-            con.execute(f"use {database}")  # sql-identifier: quoted catalog name
-            con.execute("reset search_path")
+        for step in steps:
+            _define_inputs(con, database, inputs[step])
+            _run_in_scope(con, database, step, params)
         for step in steps:
             _replace_hours(con, _table(step))
     finally:
         con.execute(f"detach {SCOPE_DB}")  # sql-identifier: a module constant
 
 
+def _inputs(step: str) -> tuple[str, ...]:
+    """What the step reads in the refreshed hours: its header's contract (CONTRACTS), in full
+    when the header states none of the narrow ones: 'messages' alone means the messages of
+    those hours; 'conversations' alone, the conversations started in them."""
+    contract = _contract(step)
+    return next((tables for sentence, tables in CONTRACTS.items()
+                 if contract.startswith(sentence)), GENERAL)
+
+
+def _contract(step: str) -> str:
+    """The sentence after BY_HOUR_MARK in the step's header, joined over its comment lines."""
+    words, inside = [], False
+    for line in sql.text(step).splitlines():
+        if line.startswith(BY_HOUR_MARK):
+            inside, line = True, line[len(BY_HOUR_MARK):]
+        elif not inside:
+            continue
+        elif line.startswith("--"):
+            line = line[2:]
+        else:
+            break
+        words += line.split()
+    return " ".join(words)
+
+
+def _prepare_rows(con, tables: set[str]) -> None:
+    """The row ids of the tables read by row id (a step of the general contract)."""
+    if "messages" in tables and "conversations" in tables:
+        for table in ("conversations", "messages"):   # message rows need the conversations'
+            sql.execute_script(con, ROWS[table][1])
+    elif "conversations" in tables:
+        sql.execute_script(con, ROWS["conversations"][1])
+
+
+def _define_inputs(con, database: str, tables: tuple[str, ...]) -> None:
+    """The views a step reads in the scope: by row id under the general contract; under a
+    narrow one, the messages of the refreshed hours (filtered as they are scanned) or the
+    conversations by row id, and the other table not at all (read whole)."""
+    for table, (rows, _) in ROWS.items():
+        source = f"{database}.main.{table}"  # sql-identifier: the quoted catalog name, a constant
+        view = f"{SCOPE_DB}.{table}"  # sql-identifier: module constants
+        if table not in tables:
+            con.execute(f"drop view if exists {view}")  # sql-identifier: module constants
+            continue
+        if tables == ("messages",):
+            where = IN_HOURS.format(column="created_at")  # sql-identifier: a module constant
+        else:
+            where = f"rowid in (select row_id from {rows})"  # sql-identifier: module constants
+        con.execute(f"create or replace view {view} as "  # sql-identifier: module constants
+                    f"select * from {source} where {where}")
+
+
+def _run_in_scope(con, database: str, step: str, params: dict) -> None:
+    con.execute(f"use {SCOPE_DB}")  # sql-identifier: a module constant
+    con.execute(f"set search_path = '{SCOPE_DB}.main,{database}.main'")  # sql-identifier: constant + quoted catalog name
+    try:
+        sql.execute_script(con, step, params)
+    finally:
+        con.execute(f"use {database}")  # sql-identifier: quoted catalog name
+        con.execute("reset search_path")
+
+
 def _replace_hours(con, table: str) -> None:
     """The rows of the refreshed hours, from the scope's summary into the stored one."""
-    in_hours = "epoch_us(hour) // 3600000000 in (select hour_mark from summary_hours)"
+    in_hours = IN_HOURS.format(column="hour")
     con.execute(f"delete from {table} where {in_hours}")  # sql-identifier: a summary file's name
     con.execute(f"insert into {table} by name "  # sql-identifier: a summary file's name
                 f"select * from {SCOPE_DB}.{table} where {in_hours}")
