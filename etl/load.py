@@ -13,20 +13,27 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 
 import sql
 from etl import derive, publish, sentiment
 from etl.config import Config, load_config
 from etl.errors import EtlError
-from etl import x_transform
-from etl.sources import twcs, x_json
+from etl.sources import twcs
+from etl.sources.twcs import Reject
 
 
 def _x_api():
     # the live X API source imports tweepy and requests (~0.2 s): only X loads need it
     from etl.sources import x_api
     return x_api
+
+
+def _x_modules():
+    # the X response readers build pandas frames (pandas costs ~0.45 s to import): a twcs
+    # load does without them
+    from etl import x_transform
+    from etl.sources import x_json
+    return x_transform, x_json
 
 
 @dataclass
@@ -83,6 +90,13 @@ def _normalize_twcs(con) -> int:
     return con.execute("select count(*) from staged_twcs").fetchall()[0][0]
 
 
+def _one_row(con, name: str, params: dict | None = None) -> dict:
+    """The single row of query file `name` as {column: value} (no DataFrame: see _x_modules)."""
+    cursor = con.execute(*sql.bind(name, params))
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchall()[0]))
+
+
 def start_run(con, source: str, file: str) -> RunSummary:
     run_id = con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchall()[0][0]
     con.execute(
@@ -92,11 +106,11 @@ def start_run(con, source: str, file: str) -> RunSummary:
     return RunSummary(run_id=run_id, source=source, file=file)
 
 
-def save_staged(con, run: RunSummary, records_read: int, parse_rejects: pd.DataFrame,
+def save_staged(con, run: RunSummary, records_read: int, parse_rejects: list[Reject],
                 record_lines: np.ndarray | None = None, cursor: str | None = None) -> None:
     """Insert new staged messages, quarantine the rest, reconcile the counts, record the run."""
     sql.execute_script(con, "etl/save_messages")
-    counts = sql.query(con, "etl/run_counts").iloc[0]
+    counts = _one_row(con, "etl/run_counts")
     all_new = counts["duplicates"] + counts["conflicts"] == 0
     sentiment.score_staged(con)          # the insert writes inbound rows with their scores
     sql.execute_script(con, "etl/insert_messages" if all_new else "etl/insert_new_messages",
@@ -127,25 +141,28 @@ def save_staged(con, run: RunSummary, records_read: int, parse_rejects: pd.DataF
     )
 
 
-def _all_rejects(con, parse_rejects: pd.DataFrame, record_lines: np.ndarray | None) -> pd.DataFrame:
-    mapped = sql.query(con, "etl/rejects_of_run")
-    if record_lines is not None and len(mapped):
-        mapped["line"] = record_lines[mapped["record"].to_numpy() - 1]
+def _all_rejects(con, parse_rejects: list[Reject],
+                 record_lines: np.ndarray | None) -> list[Reject]:
+    """The parser's rejects, then the staged records not loaded, each with its physical line."""
+    mapped = con.execute(*sql.bind("etl/rejects_of_run")).fetchall()
+    if record_lines is not None and mapped:
+        lines = record_lines[np.array([record for record, _, _ in mapped]) - 1].tolist()
     else:
-        mapped["line"] = mapped["record"]
-    return pd.concat([parse_rejects, mapped[["line", "raw", "reason"]]], ignore_index=True)
+        lines = [record for record, _, _ in mapped]
+    return list(parse_rejects) + [(line, raw, reason)
+                                  for line, (_, raw, reason) in zip(lines, mapped)]
 
 
-def _save_rejects(con, run: RunSummary, rejects: pd.DataFrame) -> None:
-    if rejects.empty:
+def _save_rejects(con, run: RunSummary, rejects: list[Reject]) -> None:
+    if not rejects:
         return
-    frame = rejects.assign(
-        run_id=run.run_id, source=run.source, file=run.file,
-        line=rejects["line"].astype("int64"), raw=rejects["raw"].astype(str).str.slice(0, 100_000),
-    )[["run_id", "source", "file", "line", "raw", "reason"]]
-    con.register("rejects_frame", frame)
-    con.execute("insert into rejected select * from rejects_frame")
-    con.unregister("rejects_frame")
+    lines, raws, reasons = zip(*rejects)
+    sql.execute_script(con, "etl/save_rejects", {
+        "run_id": run.run_id, "source": run.source, "file": run.file,
+        "lines": [int(line) for line in lines],
+        "raws": [None if raw is None else str(raw)[:twcs.RAW_CAP] for raw in raws],
+        "reasons": list(reasons),
+    })
 
 
 def finish(con, config: Config) -> None:
@@ -161,7 +178,7 @@ def _now() -> datetime:
 
 
 # --- X API v2: saved responses (load x-json) and the live pull -------------------------------------
-_NO_PARSE_REJECTS = pd.DataFrame({"line": pd.Series(dtype="int64"), "raw": [], "reason": []})
+_NO_PARSE_REJECTS: list[Reject] = []
 
 
 def load_x_json(db: Path, files: list[str | Path], brand: str, progress: Progress = _quiet,
@@ -169,7 +186,7 @@ def load_x_json(db: Path, files: list[str | Path], brand: str, progress: Progres
     """Load saved X API v2 responses (JSON / NDJSON) for one brand account, in one atomic publish."""
     config = config or load_config()
     handle = _x_api().check_handle(brand)
-    read = [x_json.read(f) for f in files]          # fail before touching the database
+    read = [_x_modules()[1].read(f) for f in files]          # fail before touching the database
     summaries = []
     with publish.writer(db) as con:
         known = _x_account(con, handle)
@@ -227,7 +244,7 @@ def _publish_x(db: Path, puller, fetched: list, cursors: dict[str, str], config:
                progress: Progress) -> list[RunSummary]:
     progress(f"saving {', '.join(f.stream for f in fetched)}")
     with publish.writer(db) as con:
-        stage_x(con, [x_transform.pieces_of(f.responses) for f in fetched], puller.handle,
+        stage_x(con, [_x_modules()[0].pieces_of(f.responses) for f in fetched], puller.handle,
                 puller.user_id)
         runs = [save_x(con, "x-api", f.stream, file_no, cursor=f.newest, notes=f.notes)
                 for file_no, f in enumerate(fetched, start=1)]
@@ -242,13 +259,13 @@ def _publish_x(db: Path, puller, fetched: list, cursors: dict[str, str], config:
 def stage_x(con, files: list[list], handle: str, user_id: str | None) -> tuple[str, str | None]:
     """Parse the responses of several files / streams in DuckDB (x_documents.sql); returns the
     brand account as X spells it and its user id, when the responses or `user_id` tell."""
-    con.register("x_pieces_frame", x_transform.pieces_frame(files))
+    con.register("x_pieces_frame", _x_modules()[0].pieces_frame(files))
     try:
         sql.execute_script(con, "etl/x_documents", {"brand": handle, "brand_user_id": user_id})
     finally:
         con.unregister("x_pieces_frame")
-    brand = sql.query(con, "etl/x_brand").iloc[0]
-    return str(brand["handle"]), (None if pd.isna(brand["user_id"]) else str(brand["user_id"]))
+    brand = _one_row(con, "etl/x_brand")
+    return str(brand["handle"]), (None if brand["user_id"] is None else str(brand["user_id"]))
 
 
 def save_x(con, source: str, file: str, file_no: int, cursor: str | None = None,

@@ -19,13 +19,19 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 from vaderSentiment import vaderSentiment as vader
 
 import sql
 from etl import lexicon_cache
+
+if TYPE_CHECKING:
+    import pandas as pd
+# pandas (~0.45 s to import) is imported where a function returns or builds a DataFrame: the
+# reference path, score_texts and building the lexicon frames. A load that finds the lexicon
+# stored in its database scores without it.
 
 THRESHOLD = 0.05  # VADER's standard cut: compound >= 0.05 positive, <= -0.05 negative
 LABELS = ("negative", "neutral", "positive")
@@ -59,6 +65,7 @@ def label_of(score: float) -> str:
 
 def reference_scores(texts) -> pd.DataFrame:
     """Plain VADER, one call per text: DataFrame(score, label) in input order."""
+    import pandas as pd
     analyzer = _analyzer()
     scores = [analyzer.polarity_scores(t if isinstance(t, str) else "")["compound"] for t in texts]
     return pd.DataFrame({"score": scores, "label": [label_of(s) for s in scores]})
@@ -68,6 +75,7 @@ def reference_scores(texts) -> pd.DataFrame:
 
 def score_texts(texts, con: duckdb.DuckDBPyConnection | None = None, care: bool = True) -> pd.DataFrame:
     """Score a list of texts through the SQL path: DataFrame(score, label) in input order."""
+    import pandas as pd
     own = con is None
     con = con or duckdb.connect()
     try:
@@ -113,7 +121,7 @@ def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
     load_lexicon(con)
     sql.execute_script(con, "etl/sentiment_stage_messages")
     try:
-        if not sql.query(con, "etl/sentiment_input_count").texts[0]:
+        if not _value(con, "etl/sentiment_input_count"):
             return 0
         _score_input(con, care)
         update, params = sql.bind("etl/sentiment_update")
@@ -126,7 +134,7 @@ def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
 def _score_input(con, care: bool) -> None:
     """temp table sentiment_input(id, text) -> temp table sentiment_scores(id, score, label)."""
     params = {"care": bool(care), "threshold": THRESHOLD, "strip": STRIP_CARE if care else STRIP}
-    pin = sql.query(con, "etl/sentiment_state").disabled_optimizers[0] == ""
+    pin = _state(con)["disabled_optimizers"] == ""
     if pin:  # a caller's own optimizer setting is left alone
         sql.execute_script(con, "etl/sentiment_pin_plan")
     try:
@@ -136,6 +144,17 @@ def _score_input(con, care: bool) -> None:
             sql.execute_script(con, "etl/sentiment_unpin_plan")
 
 
+def _state(con) -> dict:
+    """sentiment_state.sql's row: lexicon tables on this connection, disabled optimizers."""
+    cursor = con.execute(*sql.bind("etl/sentiment_state"))
+    return dict(zip([d[0] for d in cursor.description], cursor.fetchall()[0]))
+
+
+def _value(con, name: str):
+    """The single value query file `name` returns."""
+    return con.execute(*sql.bind(name)).fetchall()[0][0]
+
+
 # -- lexicons ----------------------------------------------------------------------------------
 
 def load_lexicon(con, force: bool = False) -> None:
@@ -143,7 +162,7 @@ def load_lexicon(con, force: bool = False) -> None:
 
     A database keeps the frames they are made from (etl/lexicon_cache.py): a load reads them
     instead of building them again, unless their sources changed."""
-    if not force and sql.query(con, "etl/sentiment_state").lexicon_tables[0] == len(_LEXICON_TABLES):
+    if not force and _state(con)["lexicon_tables"] == len(_LEXICON_TABLES):
         return
     if lexicon_cache.open_stored(con):
         try:
@@ -212,6 +231,7 @@ def _emoji_valences() -> dict[str, float]:
 
 def read_care_lexicon(path: Path = CARE_LEXICON) -> pd.DataFrame:
     """etl/care_lexicon.tsv as a DataFrame(kind, term, valence, negated, group)."""
+    import pandas as pd
     with path.open(encoding="utf-8") as f:
         rows = [r for r in csv.reader((l for l in f if not l.startswith("#")), delimiter="\t")]
     frame = pd.DataFrame(rows[1:], columns=rows[0])
@@ -227,6 +247,7 @@ def lexicon_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     words: what a token scores; context: what a neighbouring token does to it; keys are the
     canonical lower-case terms, `word` their case variants.
     """
+    import pandas as pd
     boosters = {normalize_term(w): v for w, v in vader.BOOSTER_DICT.items() if " " not in w}
     boosters.pop(None, None)
     negators = {normalize_term(w) for w in vader.NEGATE} - {None}
@@ -274,6 +295,7 @@ def _phrases(care: pd.DataFrame) -> pd.DataFrame:
     Keyed by their first two words, with the third apart, so one join finds them; two phrases
     may not share their first two words.
     """
+    import pandas as pd
     rows = list(care[care.kind == "phrase"][["term", "valence", "negated"]].itertuples(index=False))
     rows += [(t, v, None) for t, v in _analyzer().lexicon.items()
              if " " in t and re.fullmatch(r"[a-z' ]+", t)]

@@ -193,3 +193,54 @@ def test_messages_keep_the_file_order(with_conflict, twcs_5000, tmp_path):
     staged = con.execute("select list(message_id order by record) from staged "
                          "where record <= 260000").fetchall()
     assert stored == staged
+
+
+UTF8_CASES = [
+    b"plain ascii, a tweet",
+    "caf\u00e9 \U0001f621 \u2019".encode("utf-8"),
+    b"caf\xe9 closed",                       # latin-1
+    "\U0001f621".encode("utf-8")[:3],        # a character cut short
+    b"\xed\xa0\x80",                         # an encoded surrogate
+    b"\xc0\xaf",                             # an overlong '/'
+]
+
+
+@pytest.mark.parametrize("data", UTF8_CASES)
+def test_both_utf8_checks_agree_with_python(data):
+    """Small buffers are checked by Python's decoder, large ones by Arrow: the same verdict,
+    and a verdict that matches bytes.decode."""
+    try:
+        data.decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    padded = b" " * twcs._ARROW_FROM + data
+    assert twcs._valid_utf8(data) == expected
+    assert twcs._valid_utf8(padded) == expected
+
+
+def test_reading_a_twcs_file_needs_neither_pandas_nor_pyarrow(twcs_5000):
+    """pandas and pyarrow cost ~0.6 s to import, a fixed cost of every load: the reader (count,
+    parse, stage) of a file under 16 MiB, and importing the sentiment scorer, do without them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = f"""
+import sys, duckdb, sql
+from datetime import datetime, timezone
+from etl import sentiment
+from etl.sources import twcs
+con = duckdb.connect()
+con.execute("set TimeZone = 'UTC'")
+stage = lambda: sql.execute_script(con, "etl/normalize_twcs", {{"source": "twcs", "now": datetime.now(timezone.utc)}}) \\
+    or con.execute("select count(*) from staged").fetchall()[0][0]
+raw = twcs.read(con, twcs.inspect({str(twcs_5000)!r}), stage=stage)
+print(raw.records, raw.parsed, raw.parser, sorted({{m.split('.')[0] for m in sys.modules}}
+                                                  & {{'pandas', 'pyarrow'}}))
+"""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                         env=dict(os.environ), check=True)
+    assert out.stdout.split() == ["5000", "5000", "duckdb", "[]"]

@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+import codecs
+
 import duckdb
 import numpy as np
-import pandas as pd
-import pyarrow as pa
 
 import sql
 from etl.errors import EtlError
@@ -33,6 +33,8 @@ _CHUNK = 64 * 1024 * 1024
 # kept in `rejected` is capped at RAW_CAP characters.
 MAX_RECORD_CHARS = 1 << 20
 RAW_CAP = 100_000
+# A rejected record as the loader quarantines it: (physical line, raw text, reason).
+Reject = tuple[int, str, str]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class CsvLayout:
 class RawRead:
     records: int                  # data records counted independently of the parser
     parsed: int                   # records the stage read from raw_twcs
-    parse_rejects: pd.DataFrame   # line, raw, reason
+    parse_rejects: list[Reject]   # records no parser could read
     parser: str                   # 'duckdb' or 'python-csv'
     record_lines: np.ndarray | None = None   # physical start line of record k at [k - 1]
 
@@ -104,8 +106,7 @@ def _encoding_of_head(head: bytes, whole: bool) -> str:
 
 
 class _Utf8Check:
-    """Is a file, fed chunk by chunk, valid UTF-8? Arrow validates each chunk (vectorised;
-    decoding to Python strings cost seconds per GB); a chunk ends before a character it would
+    """Is a file, fed chunk by chunk, valid UTF-8? A chunk ends before a character it would
     split, whose bytes start the next one."""
 
     def __init__(self):
@@ -117,7 +118,7 @@ class _Utf8Check:
         data = self.carry + chunk if self.carry else chunk
         cut = _last_char_boundary(data)
         self.valid = _valid_utf8(memoryview(data)[:cut])
-        self.carry = data[cut:]
+        self.carry = bytes(data[cut:])           # `chunk` may be a buffer that is refilled
 
     def encoding(self) -> str:
         return "utf-8" if self.valid and _valid_utf8(self.carry) else "latin-1"
@@ -136,14 +137,34 @@ def _last_char_boundary(data: bytes) -> int:
     return n
 
 
+# Up to this size Python's decoder checks a buffer (~0.5 s per GB, decoding to strings); above
+# it Arrow does (vectorised, ~0.1 s per GB), worth its import (~0.15 s) only for large files.
+_ARROW_FROM = 16 << 20
+_PIECE = 1 << 20
+
+
 def _valid_utf8(buf) -> bool:
-    if not len(buf):
-        return True
+    if len(buf) < _ARROW_FROM:
+        return _valid_utf8_python(buf)
+    import pyarrow as pa
     offsets = pa.array([0, len(buf)], type=pa.int64()).buffers()[1]
     array = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(buf)])
     try:
         array.cast(pa.large_string())
     except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _valid_utf8_python(buf) -> bool:
+    """Decoded in pieces so that a chunk never becomes one large string."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(buf)
+    try:
+        for start in range(0, len(view), _PIECE):
+            decoder.decode(view[start:start + _PIECE])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
         return False
     return True
 
@@ -177,33 +198,33 @@ def count_records(path: Path) -> tuple[int, np.ndarray, str]:
     Independent of any CSV parser: a newline ends a record when the number of '"' before it is
     even (doubled quotes inside a quoted field keep the parity). Blank lines are not records.
     """
-    ends, all_newlines, parity, offset = [], [], 0, 0
+    ends, next_lines, parity, offset, newlines_before = [], [], 0, 0, 0
     utf8 = _Utf8Check()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            utf8.feed(chunk)
-            buf = np.frombuffer(chunk, dtype=np.uint8)
+    buffer = bytearray(min(_CHUNK, path.stat().st_size + 1))   # one buffer, refilled
+    with path.open("rb", buffering=0) as fh:
+        while size := fh.readinto(buffer):
+            utf8.feed(memoryview(buffer)[:size])
+            buf = np.frombuffer(buffer, dtype=np.uint8, count=size)
             quotes = np.flatnonzero(buf == 34)
             newlines = np.flatnonzero(buf == 10)
             before = np.searchsorted(quotes, newlines) + parity
-            is_end = (before % 2) == 0
-            ends.append(newlines[is_end] + offset)
-            all_newlines.append(newlines + offset)
+            end_index = np.flatnonzero((before % 2) == 0)
+            ends.append(newlines[end_index] + offset)
+            # the record after the newline with index i (over the whole file) starts on line i + 2
+            next_lines.append(end_index + newlines_before + 2)
             parity = (parity + len(quotes)) % 2
-            offset += len(chunk)
+            offset += size
+            newlines_before += len(newlines)
     total = offset
     if not total:
         return 0, np.empty(0, dtype=np.int64), utf8.encoding()
-    end_pos = np.concatenate(ends) if ends else np.empty(0, dtype=np.int64)
-    if total and (len(end_pos) == 0 or end_pos[-1] != total - 1):
+    end_pos = np.concatenate(ends)
+    if len(end_pos) == 0 or end_pos[-1] != total - 1:
         end_pos = np.append(end_pos, total)          # last record without a final newline
     starts = np.concatenate(([0], end_pos[:-1] + 1))
     lengths = end_pos - starts
     blank = lengths <= _crlf_len(path, starts, lengths)
-    # physical line of each start = newlines before it + 1 (kept from the pass above: a second
-    # pass over the file would cost as much again, and a whole-file mask as much memory)
-    newline_pos = np.concatenate(all_newlines) if all_newlines else np.empty(0, dtype=np.int64)
-    line_of_start = np.searchsorted(newline_pos, starts) + 1
+    line_of_start = np.concatenate(([1], *next_lines))[:len(starts)]
     keep = ~blank
     keep[0] = False                                  # the header
     return int(keep.sum()), line_of_start[keep], utf8.encoding()
@@ -256,12 +277,12 @@ def read(con, layout: CsvLayout, stage: Callable[[], int]) -> RawRead:
                    np.asarray(record_lines, dtype=np.int64))
 
 
-def _clean(attempt: tuple[pd.DataFrame, int] | None, records: int) -> bool:
-    return attempt is not None and attempt[0].empty and attempt[1] == records
+def _clean(attempt: tuple[list[Reject], int] | None, records: int) -> bool:
+    return attempt is not None and not attempt[0] and attempt[1] == records
 
 
 def _try_duckdb(con, layout: CsvLayout, stage: Callable[[], int],
-                parallel: bool) -> tuple[pd.DataFrame, int] | None:
+                parallel: bool) -> tuple[list[Reject], int] | None:
     """DuckDB's rejects and the number of records staged; None when DuckDB refuses the file
     (its state machine gives up)."""
     try:
@@ -276,7 +297,7 @@ def _try_duckdb(con, layout: CsvLayout, stage: Callable[[], int],
                string_agg(distinct error_type, '; ') as reason
         from reject_errors group by line order by line
         """
-    ).df()
+    ).fetchall()
     return rejects, parsed
 
 
@@ -302,17 +323,16 @@ def _column_names(layout: CsvLayout) -> dict[str, str]:
     return names
 
 
-def _labelled(rejects: pd.DataFrame) -> pd.DataFrame:
-    if rejects.empty:
-        return pd.DataFrame({"line": pd.Series(dtype="int64"), "raw": [], "reason": []})
-    rejects = rejects.copy()
-    rejects["reason"] = "malformed CSV record: " + rejects["reason"].astype(str).str.lower()
-    return rejects[["line", "raw", "reason"]]
+def _labelled(rejects: list[tuple]) -> list[Reject]:
+    return [(line, raw, f"malformed CSV record: {str(reason).lower()}")
+            for line, raw, reason in rejects]
 
 
-def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
+def _read_python(con, layout: CsvLayout) -> tuple[list[Reject], list[int]]:
     """Exact but slower: Python's csv module. Records with the wrong field count or longer than
     MAX_RECORD_CHARS are rejected with the physical line they start on and their raw text."""
+    import pandas as pd          # only this fallback needs it (~0.45 s to import)
+
     header_len = len(layout.header)
     index = {c: layout.header.index(h) for c, h in layout.columns.items()}
     rows, rejects, record_lines = [], [], []
@@ -354,7 +374,7 @@ def _read_python(con, layout: CsvLayout) -> tuple[pd.DataFrame, list[int]]:
     con.register("raw_twcs_frame", frame)
     sql.execute_script(con, "etl/raw_twcs_from_frame")
     con.unregister("raw_twcs_frame")
-    return pd.DataFrame(rejects, columns=["line", "raw", "reason"]), record_lines
+    return rejects, record_lines
 
 
 class _Tap:
