@@ -28,12 +28,16 @@ def _x_api():
     return x_api
 
 
-def _x_modules():
-    # the X response readers build pandas frames (pandas costs ~0.45 s to import): a twcs
-    # load does without them
+# The X response readers build pandas frames (pandas costs ~0.45 s to import): a twcs load does
+# without them, so they are imported by the X loads that use them.
+def _x_transform():
     from etl import x_transform
+    return x_transform
+
+
+def _x_json():
     from etl.sources import x_json
-    return x_transform, x_json
+    return x_json
 
 
 @dataclass
@@ -91,7 +95,7 @@ def _normalize_twcs(con) -> int:
 
 
 def _one_row(con, name: str, params: dict | None = None) -> dict:
-    """The single row of query file `name` as {column: value} (no DataFrame: see _x_modules)."""
+    """The single row of query file `name` as {column: value} (no DataFrame: no pandas import)."""
     cursor = con.execute(*sql.bind(name, params))
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchall()[0]))
@@ -186,7 +190,7 @@ def load_x_json(db: Path, files: list[str | Path], brand: str, progress: Progres
     """Load saved X API v2 responses (JSON / NDJSON) for one brand account, in one atomic publish."""
     config = config or load_config()
     handle = _x_api().check_handle(brand)
-    read = [_x_modules()[1].read(f) for f in files]          # fail before touching the database
+    read = [_x_json().read(f) for f in files]          # fail before touching the database
     summaries = []
     with publish.writer(db) as con:
         known = _x_account(con, handle)
@@ -244,7 +248,7 @@ def _publish_x(db: Path, puller, fetched: list, cursors: dict[str, str], config:
                progress: Progress) -> list[RunSummary]:
     progress(f"saving {', '.join(f.stream for f in fetched)}")
     with publish.writer(db) as con:
-        stage_x(con, [_x_modules()[0].pieces_of(f.responses) for f in fetched], puller.handle,
+        stage_x(con, [_x_transform().pieces_of(f.responses) for f in fetched], puller.handle,
                 puller.user_id)
         runs = [save_x(con, "x-api", f.stream, file_no, cursor=f.newest, notes=f.notes)
                 for file_no, f in enumerate(fetched, start=1)]
@@ -259,7 +263,7 @@ def _publish_x(db: Path, puller, fetched: list, cursors: dict[str, str], config:
 def stage_x(con, files: list[list], handle: str, user_id: str | None) -> tuple[str, str | None]:
     """Parse the responses of several files / streams in DuckDB (x_documents.sql); returns the
     brand account as X spells it and its user id, when the responses or `user_id` tell."""
-    con.register("x_pieces_frame", _x_modules()[0].pieces_frame(files))
+    con.register("x_pieces_frame", _x_transform().pieces_frame(files))
     try:
         sql.execute_script(con, "etl/x_documents", {"brand": handle, "brand_user_id": user_id})
     finally:
