@@ -94,12 +94,6 @@ def _normalize_twcs(con) -> int:
     return con.execute("select count(*) from staged_twcs").fetchall()[0][0]
 
 
-def _one_row(con, name: str, params: dict | None = None) -> dict:
-    """The single row of query file `name` as {column: value} (no DataFrame: no pandas import)."""
-    cursor = con.execute(*sql.bind(name, params))
-    names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchall()[0]))
-
 
 def start_run(con, source: str, file: str) -> RunSummary:
     run_id = con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchall()[0][0]
@@ -114,7 +108,7 @@ def save_staged(con, run: RunSummary, records_read: int, parse_rejects: list[Rej
                 record_lines: np.ndarray | None = None, cursor: str | None = None) -> None:
     """Insert new staged messages, quarantine the rest, reconcile the counts, record the run."""
     sql.execute_script(con, "etl/save_messages")
-    counts = _one_row(con, "etl/run_counts")
+    counts = sql.one(con, "etl/run_counts")
     all_new = counts["duplicates"] + counts["conflicts"] == 0
     sentiment.score_staged(con)          # the insert writes inbound rows with their scores
     sql.execute_script(con, "etl/insert_messages" if all_new else "etl/insert_new_messages",
@@ -148,13 +142,14 @@ def save_staged(con, run: RunSummary, records_read: int, parse_rejects: list[Rej
 def _all_rejects(con, parse_rejects: list[Reject],
                  record_lines: np.ndarray | None) -> list[Reject]:
     """The parser's rejects, then the staged records not loaded, each with its physical line."""
-    mapped = con.execute(*sql.bind("etl/rejects_of_run")).fetchall()
-    if record_lines is not None and mapped:
-        lines = record_lines[np.array([record for record, _, _ in mapped]) - 1].tolist()
+    mapped = sql.rows(con, "etl/rejects_of_run")
+    records = [row["record"] for row in mapped]
+    if record_lines is not None and records:
+        lines = record_lines[np.array(records) - 1].tolist()
     else:
-        lines = [record for record, _, _ in mapped]
-    return list(parse_rejects) + [(line, raw, reason)
-                                  for line, (_, raw, reason) in zip(lines, mapped)]
+        lines = records
+    return list(parse_rejects) + [(line, row["raw"], row["reason"])
+                                  for line, row in zip(lines, mapped)]
 
 
 def _save_rejects(con, run: RunSummary, rejects: list[Reject]) -> None:
@@ -268,7 +263,7 @@ def stage_x(con, files: list[list], handle: str, user_id: str | None) -> tuple[s
         sql.execute_script(con, "etl/x_documents", {"brand": handle, "brand_user_id": user_id})
     finally:
         con.unregister("x_pieces_frame")
-    brand = _one_row(con, "etl/x_brand")
+    brand = sql.one(con, "etl/x_brand")
     return str(brand["handle"]), (None if brand["user_id"] is None else str(brand["user_id"]))
 
 

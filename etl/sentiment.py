@@ -121,7 +121,7 @@ def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
     load_lexicon(con)
     sql.execute_script(con, "etl/sentiment_stage_messages")
     try:
-        if not _value(con, "etl/sentiment_input_count"):
+        if not sql.one(con, "etl/sentiment_input_count")["texts"]:
             return 0
         _score_input(con, care)
         update, params = sql.bind("etl/sentiment_update")
@@ -134,7 +134,7 @@ def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
 def _score_input(con, care: bool) -> None:
     """temp table sentiment_input(id, text) -> temp table sentiment_scores(id, score, label)."""
     params = {"care": bool(care), "threshold": THRESHOLD, "strip": STRIP_CARE if care else STRIP}
-    pin = _state(con)["disabled_optimizers"] == ""
+    pin = sql.one(con, "etl/sentiment_state")["disabled_optimizers"] == ""
     if pin:  # a caller's own optimizer setting is left alone
         sql.execute_script(con, "etl/sentiment_pin_plan")
     try:
@@ -144,17 +144,6 @@ def _score_input(con, care: bool) -> None:
             sql.execute_script(con, "etl/sentiment_unpin_plan")
 
 
-def _state(con) -> dict:
-    """sentiment_state.sql's row: lexicon tables on this connection, disabled optimizers."""
-    cursor = con.execute(*sql.bind("etl/sentiment_state"))
-    return dict(zip([d[0] for d in cursor.description], cursor.fetchall()[0]))
-
-
-def _value(con, name: str):
-    """The single value query file `name` returns."""
-    return con.execute(*sql.bind(name)).fetchall()[0][0]
-
-
 # -- lexicons ----------------------------------------------------------------------------------
 
 def load_lexicon(con, force: bool = False) -> None:
@@ -162,7 +151,8 @@ def load_lexicon(con, force: bool = False) -> None:
 
     A database keeps the frames they are made from (etl/lexicon_cache.py): a load reads them
     instead of building them again, unless their sources changed."""
-    if not force and _state(con)["lexicon_tables"] == len(_LEXICON_TABLES):
+    if not force and (sql.one(con, "etl/sentiment_state")["lexicon_tables"]
+                      == len(_LEXICON_TABLES)):
         return
     if lexicon_cache.open_stored(con):
         try:
