@@ -42,6 +42,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The `carepulse` command: `main`, then exit without tearing the interpreter down.
+
+    Once `main` has returned, its work is on disk (a load has published, fsynced and renamed)
+    and its output is flushed below; unloading modules and freeing DuckDB's memory one object
+    at a time only delays the exit (0.2-0.3 s after a one-day load into 2.8M rows). Errors
+    that escape `main` (argparse's exit, a bug's traceback) take the ordinary way out."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def one_line(message: str) -> str:
     """An error as one printable line: control characters (a file's garbage header) escaped."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
@@ -226,4 +239,4 @@ def sign_in_configured() -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -78,7 +78,7 @@ def _hours_pending(con) -> bool:
 def _refresh_hours(con, steps: list[str], params: dict) -> None:
     database = _ident(str(sql.one(con, "etl/current_database")["name"]))
     inputs = {step: _inputs(step) for step in steps}
-    _prepare_rows(con, set().union(*inputs.values()))
+    _prepare_rows(con, list(inputs.values()))
     con.execute(f"attach ':memory:' as {SCOPE_DB}")  # sql-identifier: a module constant
     try:
         for step in steps:
@@ -115,13 +115,13 @@ def _contract(step: str) -> str:
     return " ".join(words)
 
 
-def _prepare_rows(con, tables: set[str]) -> None:
-    """The row ids of the tables read by row id (a step of the general contract)."""
-    if "messages" in tables and "conversations" in tables:
-        for table in ("conversations", "messages"):   # message rows need the conversations'
-            sql.execute_script(con, ROWS[table][1])
-    elif "conversations" in tables:
+def _prepare_rows(con, inputs: list[tuple[str, ...]]) -> None:
+    """The row ids the steps read by: the conversations' for a step that reads conversations,
+    the messages' (made from the conversations') only for a step of the general contract."""
+    if any("conversations" in tables for tables in inputs):
         sql.execute_script(con, ROWS["conversations"][1])
+    if GENERAL in inputs:
+        sql.execute_script(con, ROWS["messages"][1])
 
 
 def _define_inputs(con, database: str, tables: tuple[str, ...]) -> None:
