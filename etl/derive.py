@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 import sql
-from etl import business_hours, derive_scope, events, summaries
+from etl import derive_scope, summaries
 from etl.config import Config, source_digest
 from etl.settings import DM_HANDOFF_HOURS
 
@@ -27,6 +27,8 @@ def store_configuration(con, config: Config) -> None:
     digest = source_digest(config)
     if sql.one(con, "etl/config_digest")["digest"] == digest:
         return
+    from etl import business_hours, events   # only a load whose configuration changed stores it
+
     business_hours.store(con, config)
     events.store(con, config.events_path)
     sql.execute_script(con, "etl/config_digest_save", {"digest": digest})

@@ -10,9 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
-
-import numpy as np
+from typing import Callable, Sequence
 
 import sql
 from etl import derive, publish, sentiment
@@ -105,7 +103,7 @@ def start_run(con, source: str, file: str) -> RunSummary:
 
 
 def save_staged(con, run: RunSummary, records_read: int, parse_rejects: list[Reject],
-                record_lines: np.ndarray | None = None, cursor: str | None = None) -> None:
+                record_lines: Sequence[int] | None = None, cursor: str | None = None) -> None:
     """Insert new staged messages, quarantine the rest, reconcile the counts, record the run."""
     sql.execute_script(con, "etl/save_messages")
     counts = sql.one(con, "etl/run_counts")
@@ -140,12 +138,12 @@ def save_staged(con, run: RunSummary, records_read: int, parse_rejects: list[Rej
 
 
 def _all_rejects(con, parse_rejects: list[Reject],
-                 record_lines: np.ndarray | None) -> list[Reject]:
+                 record_lines: Sequence[int] | None) -> list[Reject]:
     """The parser's rejects, then the staged records not loaded, each with its physical line."""
     mapped = sql.rows(con, "etl/rejects_of_run")
     records = [row["record"] for row in mapped]
     if record_lines is not None and records:
-        lines = record_lines[np.array(records) - 1].tolist()
+        lines = [int(record_lines[record - 1]) for record in records]
     else:
         lines = records
     return list(parse_rejects) + [(line, row["raw"], row["reason"])

@@ -18,10 +18,12 @@ def _python_says(data: bytes) -> str:
     return "utf-8"
 
 
-@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64, None])
 def test_agrees_with_python_at_every_chunk_boundary(chunk, tmp_path, monkeypatch):
-    monkeypatch.setattr(twcs, "_CHUNK", chunk)
-    rnd = random.Random(chunk)
+    if chunk is not None:                    # the chunked counter of large files, else the small
+        monkeypatch.setattr(twcs, "_NUMPY_FROM", 0)
+        monkeypatch.setattr(twcs, "_CHUNK", chunk)
+    rnd = random.Random(chunk or 0)
     path = tmp_path / "f.csv"
     seen = set()
     for _ in range(200):
