@@ -6,9 +6,11 @@
 -- the customer's `since` (their context is complete), plus the stored conversations the load
 -- touched (one re-rooted under a newly loaded parent gets a new id).
 -- Only rows that differ are deleted and inserted: rewriting unchanged rows scattered over a
--- table costs its checkpoint far more than comparing them here (rows are unique per key, so
--- a set EXCEPT, much faster than EXCEPT ALL, finds them). Stored rows are found on their key
--- column, then read by row id (as in scope_copy.sql).
+-- table costs its checkpoint far more than comparing them here. A row differs when its key is
+-- on one side only (most rewritten rows are new), or when the two rows of a key differ: rows
+-- are unique per key, so one set EXCEPT over the keys on both sides finds those (whole rows
+-- are compared only there: ~6k of ~25k conversations in a one-day load). Stored rows are
+-- found on their key column, then read by row id (as in scope_copy.sql).
 -- Keeps temp tables scope_changed_keys (messages whose keys changed, the new ones included) and
 -- scope_changed_conversations (both versions of every conversation row deleted or inserted)
 -- for scope_summary_hours.sql. params: none
@@ -46,9 +48,35 @@ from conversations
 join scope_stored_rows on scope_stored_rows.row_id = conversations.rowid;
 
 create or replace temp table scope_changed as
-select conversation_id from (select * from scope_stored except select * from scope_rewritten)
-union
-select conversation_id from (select * from scope_rewritten except select * from scope_stored);
+
+with
+
+both_sides as (
+    select conversation_id from scope_stored
+    where conversation_id in (select conversation_id from scope_rewritten)
+),
+
+differing as (
+    select conversation_id from (
+        select * from scope_stored
+        where conversation_id in (select conversation_id from both_sides)
+        except
+        select * from scope_rewritten
+        where conversation_id in (select conversation_id from both_sides)
+    )
+),
+
+one_side as (
+    select conversation_id from scope_stored
+    where conversation_id not in (select conversation_id from both_sides)
+    union all
+    select conversation_id from scope_rewritten
+    where conversation_id not in (select conversation_id from both_sides)
+)
+
+select conversation_id from differing
+union all
+select conversation_id from one_side;
 
 delete from conversations
 where conversation_id in (select conversation_id from scope_changed);
@@ -85,9 +113,35 @@ from replies
 join scope_stored_rows on scope_stored_rows.row_id = replies.rowid;
 
 create or replace temp table scope_changed as
-select reply_id from (select * from scope_stored except select * from scope_rewritten)
-union
-select reply_id from (select * from scope_rewritten except select * from scope_stored);
+
+with
+
+both_sides as (
+    select reply_id from scope_stored
+    where reply_id in (select reply_id from scope_rewritten)
+),
+
+differing as (
+    select reply_id from (
+        select * from scope_stored
+        where reply_id in (select reply_id from both_sides)
+        except
+        select * from scope_rewritten
+        where reply_id in (select reply_id from both_sides)
+    )
+),
+
+one_side as (
+    select reply_id from scope_stored
+    where reply_id not in (select reply_id from both_sides)
+    union all
+    select reply_id from scope_rewritten
+    where reply_id not in (select reply_id from both_sides)
+)
+
+select reply_id from differing
+union all
+select reply_id from one_side;
 
 delete from replies
 where reply_id in (select reply_id from scope_changed);
