@@ -15,7 +15,7 @@
 -- scope_changed_conversations (both versions of every conversation row deleted or inserted)
 -- for scope_summary_hours.sql. params: none
 create or replace temp table scope_changed_keys as
-select scoped.message_id, scoped.conversation_id, scoped.brand, scoped.created_at
+select stored.row_id, scoped.message_id, scoped.conversation_id, scoped.brand, scoped.created_at
 from derive_scope.messages as scoped
 join scope_rows as stored using (message_id)
 where scoped.conversation_id is distinct from stored.conversation_id
@@ -24,7 +24,7 @@ where scoped.conversation_id is distinct from stored.conversation_id
 update messages
 set conversation_id = changed.conversation_id, brand = changed.brand
 from scope_changed_keys as changed
-where messages.message_id = changed.message_id;
+where messages.rowid = changed.row_id;
 
 create or replace temp table scope_rewritten as
 select scoped.*
