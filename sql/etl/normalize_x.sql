@@ -121,4 +121,6 @@ final as (
     from checked
 )
 
-select * from final;
+-- stored in record order: insert_messages.sql pairs the rows with their scores by position
+select * from final
+order by record;

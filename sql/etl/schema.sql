@@ -18,6 +18,8 @@ create table if not exists load_runs (
 -- messages: the id columns are stored uncompressed. They are near-unique digit strings, which
 -- DICT_FSST (the default) compresses only 2-3x at ~0.6 CPU s per million rows and column on
 -- every insert: 2.8M rows load ~2 CPU s faster for ~40 MB more file (docs/performance.md).
+-- `text` is stored with ZSTD: DICT_FSST (the default) costs ~2.3 CPU s per 2.8M texts to write
+-- and keeps them in 134 MB; ZSTD ~0.9 CPU s and 63 MB, and scans them as fast.
 create table if not exists messages (
     message_id        text not null         -- unique (enforced by the loader); text, never floats
                       using compression uncompressed,
@@ -27,7 +29,7 @@ create table if not exists messages (
     author_id         text not null,
     author_followers  bigint,
     created_at        timestamptz not null,
-    text              text,
+    text              text using compression zstd,
     in_reply_to_id    text using compression uncompressed,
     conversation_id   text,
     source            text not null,
