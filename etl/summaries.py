@@ -44,7 +44,9 @@ GENERAL = ("messages", "conversations")
 # each table's row ids in the refreshed hours: (temp table, the SQL file that makes it)
 ROWS = {"messages": ("summary_message_rows", "etl/scope_summary_message_rows"),
         "conversations": ("summary_conversation_rows", "etl/scope_summary_conversation_rows")}
-IN_HOURS = "epoch_us({column}) // 3600000000 in (select hour_mark from summary_hours)"
+# a row of the refreshed hours; the bound first (scope_summary_hours.sql) skips older row groups
+IN_HOURS = ("{column} >= getvariable('summary_hours_from') "
+            "and epoch_us({column}) // 3600000000 in (select hour_mark from summary_hours)")
 
 
 def refresh(con, steps: list[str], params: dict, incremental: bool) -> None:

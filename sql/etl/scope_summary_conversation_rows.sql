@@ -6,7 +6,8 @@
 create or replace temp table summary_conversation_rows as
 select rowid as row_id, conversation_id
 from conversations
-where epoch_us(started_at) // 3600000000 in (select hour_mark from summary_hours);
+where started_at >= getvariable('summary_hours_from')
+  and epoch_us(started_at) // 3600000000 in (select hour_mark from summary_hours);
 
 insert into summary_conversation_rows
 select rowid as row_id, conversation_id

@@ -4,7 +4,12 @@
 -- and the start hours of every conversation row deleted or inserted, and of the conversations
 -- those rows continue by DM handoff (a DM conversation's messages count for the public one it
 -- continues).
--- -> temp table summary_hours (hour_mark: whole hours since 1970, as the summaries key them).
+-- -> temp table summary_hours (hour_mark: whole hours since 1970, as the summaries key them);
+-- variable summary_hours_from: a time at or before every time of those hours, one hour before
+-- the first (also right for times before 1970, where integer division truncates), which the
+-- refresh filters on before it computes each row's hour: row groups of older messages and
+-- conversations are then skipped on their zonemaps, not scanned (a bound parameter cannot be
+-- part of a view; a variable can, and is read once when the view is bound).
 -- params: none
 create or replace temp table summary_hours as
 
@@ -31,3 +36,7 @@ changed_times as (
 select distinct epoch_us(changed_at) // 3600000000 as hour_mark
 from changed_times
 where changed_at is not null;
+
+set variable summary_hours_from = (
+    select make_timestamptz((min(hour_mark) - 1) * 3600000000) from summary_hours
+);

@@ -7,7 +7,8 @@ create or replace temp table summary_message_rows as
 
 select rowid as row_id
 from messages
-where epoch_us(created_at) // 3600000000 in (select hour_mark from summary_hours)
+where created_at >= getvariable('summary_hours_from')
+  and epoch_us(created_at) // 3600000000 in (select hour_mark from summary_hours)
 
 union
 
