@@ -9,6 +9,11 @@ inputs are views, in an attached in-memory database, over the rows of `messages`
 `conversations` they need; the summary steps run there unchanged, and their rows for those hours
 replace the stored ones.
 
+A summary file whose header has the line FROM_HOUR_MARK (its rows of an hour depend on earlier
+hours too, e.g. a backlog) recomputes its rows from the first changed hour on: that hour is given
+to it in temp table summary_first_hour after an incremental derive; after a full one, or when its
+SQL changed, its table is dropped and it recomputes every row.
+
 A summary file opts in with the line BY_HOUR_MARK in its header, which states the contract this
 relies on: summary_X.sql creates the table summary_X with a column `hour` (the top of a UTC
 hour), and a row depends only on the messages created in its hour and on the conversations
@@ -33,6 +38,7 @@ import sql
 SCOPE_DB = "summary_scope"
 DIGEST_KEY = "summary_digest:"
 BY_HOUR_MARK = "-- refreshed by hour: "
+FROM_HOUR_MARK = "-- refreshed from the first changed hour: "
 # the tables a summary reads in the refreshed hours, by what its header states after the mark
 # (the sentence may wrap over comment lines); anything else: both, as the general contract says
 CONTRACTS = {
@@ -53,7 +59,9 @@ def refresh(con, steps: list[str], params: dict, incremental: bool) -> None:
     """Bring every summary of `steps` up to date after a derive (incremental or full)."""
     by_hours = [step for step in steps if incremental and _refreshable(con, step)]
     for step in steps:
-        if step not in by_hours:
+        if _has_mark(step, FROM_HOUR_MARK):
+            _refresh_from_first_hour(con, step, params, incremental)
+        elif step not in by_hours:
             sql.execute_script(con, step, params)
     if by_hours and _hours_pending(con):
         _refresh_hours(con, by_hours, params)
@@ -64,12 +72,31 @@ def refresh(con, steps: list[str], params: dict, incremental: bool) -> None:
 
 
 def _refreshable(con, step: str) -> bool:
-    if not any(line.startswith(BY_HOUR_MARK) for line in sql.text(step).splitlines()):
-        return False
+    return _has_mark(step, BY_HOUR_MARK) and _unchanged(con, step)
+
+
+def _has_mark(step: str, mark: str) -> bool:
+    return any(line.startswith(mark) for line in sql.text(step).splitlines())
+
+
+def _unchanged(con, step: str) -> bool:
+    """Whether the step's table was built by its current SQL (and has its `hour` column)."""
     stored = sql.one(con, "etl/scope_summary_digest", {"key": DIGEST_KEY + step})
     if stored["digest"] != _digest(step):
         return False
     return bool(sql.one(con, "etl/scope_summary_table", {"table": _table(step)})["refreshable"])
+
+
+def _refresh_from_first_hour(con, step: str, params: dict, incremental: bool) -> None:
+    """A FROM_HOUR_MARK summary: nothing to do when an incremental derive changed nothing; its
+    rows from the first changed hour on after one that did; all of them otherwise."""
+    if incremental and _unchanged(con, step):
+        if not _hours_pending(con):
+            return
+        sql.execute_script(con, "etl/scope_summary_first_hour")
+    else:
+        con.execute(f"drop table if exists {_table(step)}")  # sql-identifier: a summary file's name
+    sql.execute_script(con, step, params)
 
 
 def _hours_pending(con) -> bool:

@@ -9,12 +9,37 @@
 -- arrived / first_responses: conversations starting / first answered in [h, h + 1 hour).
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
 --         $max_age_hours (double: from this age a waiting conversation counts as stale)
--- How: hour marks are whole hours since 1970 (integer arithmetic, UTC); see the ranks in
--- wanted_days / wanted / picked: no per conversation-hour rows.
+-- How: at the default max age (168 hours) every figure of an hour mark is read from
+-- summary_backlog_hourly (built after every load with the same definitions; it holds each brand's
+-- marks from its first conversation to the end of the data): `summarised`. Any other max age is
+-- computed here from conversations (`direct`, the rest of the file): hour marks are whole hours
+-- since 1970 (integer arithmetic, UTC); see the ranks in wanted_days / wanted / picked: no per
+-- conversation-hour rows.
 -- default: max_age_hours = 168
 with
 
-data_end as (select max(created_at) as at from messages),
+summarised as (
+    select
+        brand,
+        hour as hour_at,
+        waiting,
+        oldest_age_minutes,
+        median_age_minutes,
+        stale,
+        arrived,
+        first_responses
+    from summary_backlog_hourly
+    where $max_age_hours::double = 168
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and hour >= date_trunc('hour', $start::timestamptz)
+      and hour < $end::timestamptz
+),
+
+data_end as (
+    select max(created_at) as at
+    from messages
+    where $max_age_hours::double <> 168
+),
 
 scoped as (
     select brand, started_at, first_response_at
@@ -22,6 +47,7 @@ scoped as (
     where brand is not null
       and handoff_of is null
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and $max_age_hours::double <> 168
 ),
 
 limits as (
@@ -299,7 +325,10 @@ final as (
     left join waiting_figures using (brand, hour_at)
     left join flow_figures using (brand, hour_at)
     left join stale_by_hour using (brand, hour_at)
+    where $max_age_hours::double <> 168
 )
 
+select * from summarised
+union all
 select * from final
 order by brand, hour_at

@@ -1,0 +1,385 @@
+-- summary_backlog_hourly.sql: one row per brand and UTC hour mark (`hour`, the top of the hour)
+-- from the hour of the brand's first customer conversation to the end of the data (the hour of
+-- max(created_at) in messages): metrics/backlog.sql's figures at its default stale age of 168
+-- hours (waiting, oldest_age_minutes, median_age_minutes, stale, arrived, first_responses;
+-- definitions there), which that metric reads instead of computing them when asked for 168.
+-- refreshed from the first changed hour: every figure of an hour mark depends only on the
+-- conversations started before it and on the end of the data, so after an incremental derive
+-- only the marks from the first changed hour on are recomputed (etl/summaries.py; that hour
+-- arrives in temp table summary_first_hour; without it, or when earlier, every mark).
+-- How (exact, no per conversation-mark rows): a conversation waits at marks a <= h < b (a: the
+-- first mark at or after its start; b: the first mark at or after its first response or its
+-- turning stale). waiting = running sum of +1 at a and -1 at b. Oldest: the smallest start
+-- among conversations with b > h (later starts have a > h and larger starts, so this is a
+-- waiting one whenever any waits): a running minimum over b. Median: the two middle ranks,
+-- found by start day (running sums per start day), then by start mark within that day, then
+-- in the start-ordered list of that mark's conversations still waiting.
+-- Choice: marks as whole hours since 1970 (integer arithmetic on epoch microseconds, UTC).
+-- params: none ($dm_handoff_hours is given to every summary step; unused here)
+create table if not exists summary_backlog_hourly (
+    brand varchar,
+    hour timestamptz,
+    waiting bigint,
+    oldest_age_minutes double,
+    median_age_minutes double,
+    stale bigint,
+    arrived bigint,
+    first_responses bigint
+);
+
+create temp table if not exists summary_first_hour as select null::bigint as hour_mark;
+
+create or replace temp table summary_backlog_bounds as
+with
+
+stored as (
+    select
+        (select min(hour_mark) from summary_first_hour) as first_changed,
+        (select max(epoch_us(hour)) // 3600000000 from summary_backlog_hourly) as last_stored
+)
+
+select
+    -- the first mark to recompute: the first changed hour, and at the latest the mark after
+    -- the last one stored (the data may have grown past it); every mark when either is unknown
+    case
+        when first_changed is null or last_stored is null
+            then (select min(epoch_us(started_at)) // 3600000000 from conversations)
+        else least(first_changed, last_stored + 1)
+    end as first_mark,
+    (select epoch_us(max(created_at)) // 3600000000 from messages) as last_mark
+from stored;
+
+delete from summary_backlog_hourly
+where epoch_us(hour) // 3600000000 >= (select first_mark from summary_backlog_bounds);
+
+insert into summary_backlog_hourly
+
+with
+
+bounds as (select * from summary_backlog_bounds),
+
+scoped as (
+    -- the conversations that count at a mark to recompute: started up to 170 hours before the
+    -- first (waiting, turning stale) or first answered from the hour before it on, with their
+    -- instants in microseconds since 1970
+    select
+        brand,
+        epoch_us(started_at) as started_us,
+        coalesce(epoch_us(first_response_at), 9223372036854775807) as response_us,
+        epoch_us(started_at) + 604800000000 as stale_us
+    from conversations
+    where brand is not null
+      and handoff_of is null
+      and (started_at >= (select to_timestamp((first_mark - 170) * 3600) from bounds)
+           or first_response_at >= (select to_timestamp((first_mark - 1) * 3600) from bounds))
+),
+
+brands as (
+    -- each brand's first hour mark: its first row kept (rows before the first mark recomputed
+    -- stay as they are), else its first conversation started since (all of them are read)
+    select brand, min(first_mark) as first_mark
+    from (
+        select brand, min(epoch_us(hour)) // 3600000000 as first_mark
+        from summary_backlog_hourly
+        group by brand
+
+        union all
+
+        select brand, min(started_us) // 3600000000
+        from scoped
+        group by brand
+    )
+    group by brand
+),
+
+grid as (
+    -- every mark to write: from the brand's first hour (or the first mark to recompute) to the
+    -- end of the data
+    select brands.brand, unnest(range(greatest(brands.first_mark, bounds.first_mark),
+                                      bounds.last_mark + 1)) as mark
+    from brands
+    cross join bounds
+),
+
+waiters as (
+    -- conversations waiting at a mark a <= h < b that is recomputed
+    select brand, started_us, a, b
+    from (
+        select
+            scoped.brand,
+            scoped.started_us,
+            (scoped.started_us + 3599999999) // 3600000000 as a,
+            least(scoped.response_us - 1, scoped.stale_us - 1) // 3600000000 + 1 as b,
+            bounds.first_mark,
+            bounds.last_mark
+        from scoped
+        cross join bounds
+    )
+    where a < b
+      and b > first_mark
+      and a <= last_mark
+),
+
+start_groups as (
+    -- waiting conversations by start mark and b, with the earliest start
+    select brand, a // 24 as start_day, a, b, count(*) as conversations,
+        min(started_us) as first_started_us
+    from waiters
+    group by brand, a, b
+),
+
+counts as (
+    -- conversations waiting at each mark: +1 from a, -1 from b
+    select brand, mark, sum(step) over (
+        partition by brand order by mark rows unbounded preceding) as waiting
+    from (
+        select brand, mark, sum(step) as step
+        from (
+            select brand, a as mark, conversations as step from start_groups
+            union all
+            select brand, b, -conversations from start_groups
+            union all
+            select brand, mark, 0 from grid
+        )
+        group by brand, mark
+    )
+),
+
+oldest as (
+    -- the smallest start among conversations with b after the mark
+    select brand, mark, min(first_started_us) over (
+        partition by brand order by mark desc range between unbounded preceding and 1 preceding
+    ) as started_us
+    from (
+        select brand, mark, min(first_started_us) as first_started_us
+        from (
+            select brand, b as mark, first_started_us from start_groups
+            union all
+            select brand, mark, null from grid
+        )
+        group by brand, mark
+    )
+),
+
+day_steps as (
+    -- per start day (24 start marks), +1 / -1 at each mark, and 0 at each mark to recompute
+    -- while the day's conversations can wait (up to 24 + 169 marks after its first)
+    select brand, start_day, mark, sum(step) as step
+    from (
+        select brand, start_day, a as mark, conversations as step from start_groups
+        union all
+        select brand, start_day, b, -conversations from start_groups
+        union all
+        select grid.brand, days.start_day, grid.mark, 0
+        from grid
+        join (select distinct brand, start_day from start_groups) as days
+          on days.brand = grid.brand
+         and grid.mark between days.start_day * 24 and days.start_day * 24 + 193
+    )
+    group by brand, start_day, mark
+),
+
+day_cells as (
+    -- conversations of each start day waiting at each mark, oldest day first, with running
+    -- totals over the days
+    select
+        *,
+        sum(waiting) over (
+            partition by brand, mark order by start_day rows unbounded preceding) as through
+    from (
+        select brand, start_day, mark, sum(step) over (
+            partition by brand, start_day order by mark rows unbounded preceding) as waiting
+        from day_steps
+    )
+    where waiting > 0
+      and mark in (select mark from grid)
+),
+
+ranks as (
+    -- the two middle ranks (0 = oldest start; equal when the count is odd) at each mark
+    select brand, mark, waiting as total, 'older middle' as role, (waiting - 1) // 2 as position
+    from counts
+    where waiting > 0
+
+    union all
+
+    select brand, mark, waiting, 'younger middle', waiting // 2
+    from counts
+    where waiting > 0
+),
+
+wanted_days as (
+    -- the start day holding each rank, and the rank within the day
+    select
+        ranks.brand,
+        ranks.mark,
+        ranks.role,
+        day_cells.start_day,
+        ranks.position - (day_cells.through - day_cells.waiting) as position_in_day
+    from ranks
+    join day_cells
+      on day_cells.brand = ranks.brand
+     and day_cells.mark = ranks.mark
+     and ranks.position >= day_cells.through - day_cells.waiting
+     and ranks.position < day_cells.through
+    where ranks.mark in (select mark from grid)
+),
+
+hour_cells as (
+    -- within the wanted days only: conversations waiting at the mark by start mark, with
+    -- running totals
+    select
+        *,
+        sum(waiting) over (
+            partition by brand, mark, start_day order by a rows unbounded preceding) as through
+    from (
+        select days.brand, days.mark, days.start_day, start_groups.a,
+            sum(start_groups.conversations) as waiting
+        from (select distinct brand, mark, start_day from wanted_days) as days
+        join start_groups
+          on start_groups.brand = days.brand
+         and start_groups.start_day = days.start_day
+         and start_groups.a <= days.mark
+         and start_groups.b > days.mark
+        group by days.brand, days.mark, days.start_day, start_groups.a
+    )
+),
+
+wanted as (
+    -- the start mark holding each rank and the rank among its waiting conversations
+    select
+        wanted_days.brand,
+        wanted_days.mark,
+        wanted_days.role,
+        hour_cells.a,
+        wanted_days.position_in_day - (hour_cells.through - hour_cells.waiting)
+            as position_in_cell
+    from wanted_days
+    join hour_cells
+      on hour_cells.brand = wanted_days.brand
+     and hour_cells.mark = wanted_days.mark
+     and hour_cells.start_day = wanted_days.start_day
+     and wanted_days.position_in_day >= hour_cells.through - hour_cells.waiting
+     and wanted_days.position_in_day < hour_cells.through
+),
+
+start_marks as (
+    -- per start mark holding a wanted rank, its conversations (start, b), oldest first
+    select
+        waiters.brand,
+        waiters.a,
+        list(struct_pack(started_us := waiters.started_us, b := waiters.b)
+             order by waiters.started_us) as members
+    from waiters
+    semi join wanted
+      on wanted.brand = waiters.brand
+     and wanted.a = waiters.a
+    group by waiters.brand, waiters.a
+),
+
+picked as (
+    -- the conversation at that rank among those of its start mark still waiting at the mark
+    select
+        wanted.brand,
+        wanted.mark,
+        wanted.role,
+        list_filter(start_marks.members, lambda member: member.b > wanted.mark)
+            [(wanted.position_in_cell + 1)::bigint].started_us as started_us
+    from wanted
+    join start_marks using (brand, a)
+),
+
+medians as (
+    select
+        brand,
+        mark,
+        (max(mark * 3600000000 - started_us) filter (where role = 'younger middle')
+         + 0.5 * (max(mark * 3600000000 - started_us) filter (where role = 'older middle')
+                  - max(mark * 3600000000 - started_us) filter (where role = 'younger middle')))
+            / 60e6 as median_age_minutes
+    from picked
+    group by brand, mark
+),
+
+stale_before as (
+    -- the stale count stored at the mark before the first one recomputed (none: 0)
+    select summary_backlog_hourly.brand, summary_backlog_hourly.stale
+    from summary_backlog_hourly
+    cross join bounds
+    where epoch_us(summary_backlog_hourly.hour) // 3600000000 = bounds.first_mark - 1
+),
+
+stale_steps as (
+    -- +1 when a conversation turns stale unanswered, -1 when a stale one is answered, from the
+    -- first mark at or after the instant: a running sum from the stored count
+    select brand, mark, coalesce(stale_before.stale, 0) + sum(step) over (
+        partition by brand order by mark rows unbounded preceding) as stale
+    from (
+        select brand, mark, sum(step) as step
+        from (
+            select scoped.brand, (scoped.stale_us - 1) // 3600000000 + 1 as mark, 1 as step
+            from scoped
+            where scoped.response_us > scoped.stale_us
+
+            union all
+
+            select scoped.brand, (scoped.response_us - 1) // 3600000000 + 1, -1
+            from scoped
+            where scoped.response_us > scoped.stale_us
+              and scoped.response_us < 9223372036854775807
+
+            union all
+
+            select brand, mark, 0 from grid
+        )
+        where mark >= (select first_mark from bounds)
+        group by brand, mark
+    )
+    left join stale_before using (brand)
+),
+
+flows as (
+    select brand, mark, sum(arrived) as arrived, sum(answered) as first_responses
+    from (
+        select scoped.brand, scoped.started_us // 3600000000 as mark, 1 as arrived,
+            0 as answered
+        from scoped
+        cross join bounds
+        where scoped.started_us // 3600000000 >= bounds.first_mark
+
+        union all
+
+        select scoped.brand, scoped.response_us // 3600000000, 0, 1
+        from scoped
+        cross join bounds
+        where scoped.response_us < 9223372036854775807
+          and scoped.response_us // 3600000000 >= bounds.first_mark
+    )
+    group by brand, mark
+),
+
+final as (
+    select
+        grid.brand,
+        to_timestamp(grid.mark * 3600) as hour,
+        counts.waiting::bigint as waiting,
+        case when counts.waiting > 0 then (grid.mark * 3600000000 - oldest.started_us) / 60e6
+        end as oldest_age_minutes,
+        medians.median_age_minutes,
+        stale_steps.stale::bigint as stale,
+        coalesce(flows.arrived, 0)::bigint as arrived,
+        coalesce(flows.first_responses, 0)::bigint as first_responses
+    from grid
+    join counts using (brand, mark)
+    join oldest using (brand, mark)
+    join stale_steps using (brand, mark)
+    left join medians using (brand, mark)
+    left join flows using (brand, mark)
+)
+
+select * from final
+order by hour, brand;
+
+drop table summary_backlog_bounds;
+
+drop table summary_first_hour;

@@ -1,0 +1,64 @@
+"""The SLA and overview metrics that read dashboard summaries against their direct computation
+(tests/reference_sql: the metric as it was before its summary), on real twcs rows and on a demo
+database (business clocks, DMs, handoffs), for periods whose edges cut hours and days, one brand
+and all: backlog (summary_backlog_hourly, at the default stale age; other ages are computed
+directly by the same file). That the summaries refreshed by an incremental load equal a full
+rebuild is checked by tests/test_bench_incremental.py and test_derive_incremental_scope.py."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import sql
+from tests.test_metrics_summaries import (REFERENCE_SQL, _brand_sets, _periods, _reader,
+                                          demo_db, real_db)
+
+__all__ = ["demo_db", "real_db"]   # module fixtures shared with test_metrics_summaries
+
+
+def _direct(name: str) -> str:
+    return (REFERENCE_SQL / f"{name}_direct.sql").read_text(encoding="utf-8")
+
+
+def _backlog_periods(con) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The shared periods, and ones starting inside a long wait and ending past the data."""
+    first, last = con.execute("select min(created_at), max(created_at) from messages").fetchone()
+    return _periods(con) + [
+        (first + dt.timedelta(days=2, minutes=31), last + dt.timedelta(days=3)),
+        (last - dt.timedelta(hours=5, seconds=1), last + dt.timedelta(microseconds=1)),
+    ]
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_backlog_from_the_summary_equals_its_direct_computation(which, request):
+    con = _reader(request.getfixturevalue(which))
+    direct = _direct("backlog")
+    assert con.execute("select count(*) from summary_backlog_hourly").fetchone()[0] > 0
+    waiting = 0
+    for start, end in _backlog_periods(con):
+        for brands in _brand_sets(con):
+            for max_age in (168, 168.0, 30.5):
+                params = dict(brands=brands, start=start, end=end, max_age_hours=max_age)
+                got = sql.query(con, "metrics/backlog", params)
+                expected = con.execute(direct, params).df()
+                pd.testing.assert_frame_equal(got, expected, check_exact=True)
+                waiting += int(got["waiting"].sum())
+    assert waiting > 0
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_the_backlog_summary_holds_every_hour_of_every_brand(which, request):
+    """One row per brand and hour from its first conversation's hour to the end of the data."""
+    con = _reader(request.getfixturevalue(which))
+    rows = con.execute("select brand, min(hour), max(hour), count(*) "
+                       "from summary_backlog_hourly group by brand order by brand").fetchall()
+    expected = con.execute(
+        "select brand, date_trunc('hour', min(started_at)), "
+        "(select date_trunc('hour', max(created_at)) from messages) "
+        "from conversations where brand is not null and handoff_of is null "
+        "group by brand order by brand").fetchall()
+    assert [row[:3] for row in rows] == expected
+    for _, first, last, count in rows:
+        assert count == (last - first) // dt.timedelta(hours=1) + 1
