@@ -2,7 +2,8 @@
 -- campaigns.sql: one row per calendar event (campaign, launch, price change, outage, other)
 -- that overlaps [$start, $end), for the brands asked (an event without a brand covers them all).
 -- volume: customer messages matching the event's hashtags/keywords during it (event_matches,
---   whole-token, case-insensitive; see etl/derive_campaigns.sql); volume_share = volume / inbound.
+--   whole-token, case-insensitive; see etl/derive_campaigns.sql; read with their sentiment from
+--   summary_campaigns_matches); volume_share = volume / inbound.
 -- inbound: all customer messages (public and DM) of the brand during the event.
 -- lift = inbound / baseline_inbound, where baseline_inbound is the mean over the same hours
 --   shifted back 1 and 2 times `weeks_back` weeks (weeks_back = the event's length rounded up
@@ -100,21 +101,22 @@ inbound as (
 ),
 
 matched as (
+    -- the matching messages of each window, with their sentiment (summary_campaigns_matches:
+    -- event_matches joined to messages once per load)
     select
         periods.event_id,
         periods.period,
         count(*) as messages,
-        count(messages.sentiment_label) as scored,
-        count(*) filter (where messages.sentiment_label = 'negative') as negative,
-        avg(messages.sentiment) as sentiment_mean
+        count(matches.sentiment_label) as scored,
+        count(*) filter (where matches.sentiment_label = 'negative') as negative,
+        avg(matches.sentiment) as sentiment_mean
     from periods
-    join event_matches
-      on event_matches.event_id = periods.event_id
-     and event_matches.created_at >= periods.lo
-     and event_matches.created_at < periods.hi
-    join messages on messages.message_id = event_matches.message_id
+    join summary_campaigns_matches as matches
+      on matches.event_id = periods.event_id
+     and matches.created_at >= periods.lo
+     and matches.created_at < periods.hi
     where (len($brands::varchar[]) = 0
-           or list_contains($brands::varchar[], event_matches.brand))
+           or list_contains($brands::varchar[], matches.brand))
       and periods.period in ('during', 'baseline')
     group by all
 ),
