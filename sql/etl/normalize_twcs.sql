@@ -3,8 +3,7 @@
 -- source gives save_messages.sql: `record` (1, 2, ... in file order) and `raw`.
 -- A record that cannot be mapped keeps its raw fields (raw, JSON) and gets a reject_reason.
 -- For the others the raw record is rebuilt only where save_messages asks for it (the copies of
--- an id it must compare): staged_twcs keeps, beside the mapped fields, the raw text of a field
--- only where mapping changed it (raw_tweet_id, ...; NULL = the mapped value is the raw text),
+-- an id it must compare): staged_twcs keeps raw only where mapping changed a field's text,
 -- and raw created_at. Building raw for every row would cost more than the rest of this file.
 -- params: $source (text), $now (timestamptz: later timestamps are 'in the future')
 create or replace temp table staged_twcs as
@@ -107,20 +106,25 @@ final as (
         response_ids,
         null::varchar as dm_conversation_id,
         $source as source,
-        case when reject_reason is not null then to_json({
-            tweet_id: raw_tweet_id, author_id: raw_author_id, inbound: raw_inbound,
-            created_at: raw_created_at, text: raw_text, response_tweet_id: raw_response_tweet_id,
-            in_response_to_tweet_id: raw_in_response_to_tweet_id
-        })::varchar end as raw,
-        case when raw_tweet_id is distinct from message_id then raw_tweet_id end as raw_tweet_id,
-        case when raw_author_id is distinct from author_id then raw_author_id end as raw_author_id,
-        case when raw_inbound not in ('True', 'False') then raw_inbound end as raw_inbound,
+        -- the raw record, kept only where it cannot be rebuilt from the mapped fields: rejected
+        -- records, and records whose mapping changed a field's text (a float-formatted id,
+        -- spaces, a NUL byte, a list with blanks, 'true' for 'True')
+        case
+            when reject_reason is not null
+                or raw_tweet_id is distinct from message_id
+                or raw_author_id is distinct from author_id
+                or raw_inbound not in ('True', 'False')
+                or raw_text is distinct from text
+                or raw_response_tweet_id is distinct from response_ids
+                or raw_in_response_to_tweet_id is distinct from in_reply_to_id
+                then to_json({
+                    tweet_id: raw_tweet_id, author_id: raw_author_id, inbound: raw_inbound,
+                    created_at: raw_created_at, text: raw_text,
+                    response_tweet_id: raw_response_tweet_id,
+                    in_response_to_tweet_id: raw_in_response_to_tweet_id
+                })::varchar
+        end as raw,
         raw_created_at,
-        case when raw_text is distinct from text then raw_text end as raw_text,
-        case when raw_response_tweet_id is distinct from response_ids
-            then raw_response_tweet_id end as raw_response_tweet_id,
-        case when raw_in_response_to_tweet_id is distinct from in_reply_to_id
-            then raw_in_response_to_tweet_id end as raw_in_response_to_tweet_id,
         reject_reason
     from checked
 )
@@ -128,7 +132,7 @@ final as (
 select * from final;
 
 -- staged: record numbers come from staged_twcs's row ids (it was written in file order);
--- raw is rebuilt from the mapped fields and the raw text kept where mapping changed it.
+-- raw is the one kept, else rebuilt from the mapped fields (equal to the raw ones there).
 create or replace temp view staged as
 select
     rowid + 1 as record,
@@ -145,13 +149,13 @@ select
     dm_conversation_id,
     source,
     coalesce(raw, to_json({
-        tweet_id: coalesce(raw_tweet_id, message_id),
-        author_id: coalesce(raw_author_id, author_id),
-        inbound: coalesce(raw_inbound, case direction when 'inbound' then 'True' else 'False' end),
+        tweet_id: message_id,
+        author_id: author_id,
+        inbound: case direction when 'inbound' then 'True' else 'False' end,
         created_at: raw_created_at,
-        text: coalesce(raw_text, text),
-        response_tweet_id: coalesce(raw_response_tweet_id, response_ids),
-        in_response_to_tweet_id: coalesce(raw_in_response_to_tweet_id, in_reply_to_id)
+        text: text,
+        response_tweet_id: response_ids,
+        in_response_to_tweet_id: in_reply_to_id
     })::varchar) as raw,
     reject_reason
 from staged_twcs;
