@@ -86,3 +86,48 @@ def test_campaigns_from_the_summary_equal_their_direct_computation(which, reques
             pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
             volume += int(got["volume"].sum())
     assert volume > 0 or which == "real_db"
+
+
+# zones whose offset is not whole hours (and one whose DST shift is half an hour): their UTC
+# hours fall in two local hours, so the heatmap counts them from messages by quarter hour
+SPLIT_ZONES = ("Asia/Kolkata", "Australia/Lord_Howe", "Asia/Kathmandu")
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_heatmap_from_the_summary_equals_its_direct_computation(which, request, tmp_path):
+    import shutil
+
+    db = tmp_path / "zones.duckdb"
+    shutil.copy(request.getfixturevalue(which), db)
+    con = _reader(db)
+    direct = _direct("heatmap")
+    brands = [b for (b,) in con.execute("select distinct brand from conversations "
+                                        "where brand is not null order by brand").fetchall()]
+    con.close()
+    counted = 0
+    for split in (False, True):
+        if split:
+            _set_zones(db, dict(zip(brands, SPLIT_ZONES)))
+        con = _reader(db)
+        for start, end in _periods(con):
+            for chosen in _brand_sets(con):
+                params = dict(brands=chosen, start=start, end=end)
+                got = sql.query(con, "metrics/heatmap", params)
+                expected = con.execute(direct, params).df()
+                pd.testing.assert_frame_equal(got, expected, check_exact=True)
+                counted += int(got["inbound_messages"].sum())
+        con.close()
+    assert counted > 0
+
+
+def _set_zones(db, zones: dict) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("delete from config_brands")
+        for brand, zone in zones.items():
+            con.execute("insert into config_brands (brand, timezone) values ($b, $z)",
+                        dict(b=brand, z=zone))
+    finally:
+        con.close()

@@ -5,6 +5,10 @@
 -- inbound_messages: every customer message (public or DM) of the brand sent in [$start, $end),
 -- the care team's workload; conversations: customer conversations starting in that hour (as
 -- in response-times) and their FRT median on the calendar and the business clock.
+-- How: customer messages of the whole UTC hours inside the period come from
+-- summary_volume_hourly when the hour's four quarter hours fall in one local hour (always but
+-- in zones whose offset is not whole hours, or changes within the hour); the partial hours at
+-- the period's edges and such split hours, from messages by quarter hour.
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
 with
 
@@ -16,22 +20,43 @@ zones as (
              where lower(config_brands.brand) = lower(seen.brand)),
             'UTC'
         ) as timezone
-    from (select distinct brand from messages where brand is not null) as seen
+    from (select distinct brand from summary_volume_hourly where brand is not null) as seen
     where len($brands::varchar[]) = 0 or list_contains($brands::varchar[], seen.brand)
 ),
 
-inbound as (
-    -- customer messages per brand and UTC quarter hour (quarter = epoch seconds / 900, by
-    -- integer division: whole quarter hours since 1970 for every time after 1970)
+whole_hours as (
+    -- customer messages per brand and UTC hour entirely inside [$start, $end), as whole hours
+    -- since 1970 (summary_volume_hourly)
+    select brand, epoch_us(hour) // 3600000000 as hour_mark, inbound as messages
+    from summary_volume_hourly
+    where brand in (select brand from zones)
+      and hour >= date_trunc('hour', $start::timestamptz - interval 1 microsecond)
+                  + interval 1 hour
+      and hour < date_trunc('hour', $end::timestamptz)
+),
+
+edge_inbound as (
+    -- customer messages of the rest of the period (before the first whole hour, and from the
+    -- end of the last one; with no whole hour inside, the two ranges cover the period) per
+    -- brand and UTC quarter hour (quarter = epoch seconds / 900, by integer division: whole
+    -- quarter hours since 1970 for every time after 1970)
     select
-        messages.brand,
-        epoch_us(messages.created_at) // 900000000 as quarter,
+        brand,
+        epoch_us(created_at) // 900000000 as quarter,
         count(*) as messages
     from messages
-    where messages.direction = 'inbound'
-      and messages.created_at >= $start::timestamptz
-      and messages.created_at < $end::timestamptz
-      and messages.brand in (select brand from zones)
+    where direction = 'inbound'
+      and brand in (select brand from zones)
+      and (
+          (created_at >= $start::timestamptz
+           and created_at < least(date_trunc('hour', $start::timestamptz
+                                             - interval 1 microsecond) + interval 1 hour,
+                                  $end::timestamptz))
+          or (created_at >= greatest(date_trunc('hour', $end::timestamptz),
+                                     date_trunc('hour', $start::timestamptz
+                                                - interval 1 microsecond) + interval 1 hour)
+              and created_at < $end::timestamptz)
+      )
     group by all
 ),
 
@@ -49,13 +74,13 @@ started as (
 ),
 
 quarter_span as (
-    -- the first and last quarter hour with a message or a conversation start in scope
-    select min(quarter) as first_quarter, max(quarter) as last_quarter
-    from (
-        select quarter from inbound
-        union all
-        select quarter from started
-    )
+    -- the quarter hours of the period within the data's span (summary_data_span: every message
+    -- and conversation start lies in it)
+    select
+        epoch_us(greatest($start::timestamptz, first_at)) // 900000000 as first_quarter,
+        epoch_us(least($end::timestamptz - interval 1 microsecond, last_at)) // 900000000
+            as last_quarter
+    from summary_data_span
 ),
 
 local_quarters as (
@@ -78,11 +103,51 @@ local_quarters as (
     ) as quarters
 ),
 
+whole_local as (
+    -- each whole hour's local weekday and hour, and whether its four quarter hours share them
+    select
+        whole_hours.brand,
+        whole_hours.hour_mark,
+        any_value(whole_hours.messages) as messages,
+        min(local_quarters.weekday) as weekday,
+        min(local_quarters.hour) as hour,
+        count(distinct (local_quarters.weekday, local_quarters.hour)) = 1 as uniform
+    from whole_hours
+    join local_quarters
+      on local_quarters.brand = whole_hours.brand
+     and local_quarters.quarter // 4 = whole_hours.hour_mark
+    group by whole_hours.brand, whole_hours.hour_mark
+),
+
+split_inbound as (
+    -- customer messages of whole hours split over two local hours, per quarter hour
+    select
+        messages.brand,
+        epoch_us(messages.created_at) // 900000000 as quarter,
+        count(*) as messages
+    from whole_local
+    join messages
+      on messages.brand = whole_local.brand
+     and epoch_us(messages.created_at) // 3600000000 = whole_local.hour_mark
+    where not whole_local.uniform
+      and messages.direction = 'inbound'
+    group by all
+),
+
 volume as (
-    select local_quarters.brand, local_quarters.weekday, local_quarters.hour,
-        sum(inbound.messages)::bigint as messages
-    from inbound
-    join local_quarters using (brand, quarter)
+    select brand, weekday, hour, sum(messages)::bigint as messages
+    from (
+        select brand, weekday, hour, messages
+        from whole_local
+        where uniform
+
+        union all
+
+        select local_quarters.brand, local_quarters.weekday, local_quarters.hour,
+            quarters.messages
+        from (select * from edge_inbound union all select * from split_inbound) as quarters
+        join local_quarters using (brand, quarter)
+    )
     group by all
 ),
 
