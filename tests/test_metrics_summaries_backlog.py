@@ -131,3 +131,18 @@ def _set_zones(db, zones: dict) -> None:
                         dict(b=brand, z=zone))
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_influence_equals_its_direct_computation(which, request):
+    con = _reader(request.getfixturevalue(which))
+    direct = _direct("influence")
+    conversations = 0
+    for start, end in _periods(con):
+        for brands in _brand_sets(con):
+            params = dict(brands=brands, start=start, end=end)
+            got = sql.query(con, "metrics/influence", params)
+            expected = con.execute(direct, params).df()
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)
+            conversations += int(got["conversations"].sum())
+    assert conversations > 0

@@ -12,15 +12,7 @@ with
 
 scoped as (
     select
-        *,
-        case
-            when customer_followers is null then 'unknown'
-            when customer_followers < 100 then '<100'
-            when customer_followers < 1000 then '100-1k'
-            when customer_followers < 10000 then '1k-10k'
-            when customer_followers < 100000 then '10k-100k'
-            else '>=100k'
-        end as follower_band,
+        brand,
         case
             when customer_followers is null then 6
             when customer_followers < 100 then 1
@@ -28,7 +20,10 @@ scoped as (
             when customer_followers < 10000 then 3
             when customer_followers < 100000 then 4
             else 5
-        end as band_order
+        end as band_order,
+        answered,
+        first_response_minutes,
+        first_response_business_minutes
     from conversations
     where brand is not null
       and handoff_of is null
@@ -50,23 +45,39 @@ targets as (
     from (select distinct brand from scoped) as brands
 ),
 
-final as (
+by_band as (
+    -- median and p90 from one sort (quantile_cont with a list: the same values as median and
+    -- quantile_cont 0.9 apart)
     select
         scoped.brand,
-        scoped.follower_band,
         scoped.band_order,
         count(*) as conversations,
         count(*) filter (where scoped.answered) as answered,
-        count(*) filter (where scoped.answered) / count(*) as response_rate,
-        median(scoped.first_response_minutes) as frt_median_minutes,
-        quantile_cont(scoped.first_response_minutes, 0.9) as frt_p90_minutes,
+        quantile_cont(scoped.first_response_minutes, [0.5, 0.9]) as frt_quantiles,
         median(scoped.first_response_business_minutes) as frt_business_median_minutes,
         any_value(targets.target_minutes) as target_minutes,
         count(*) filter (where scoped.first_response_minutes <= targets.target_minutes)
-            / count(*) as within_target
+            as within
     from scoped
     join targets using (brand)
-    group by scoped.brand, scoped.follower_band, scoped.band_order
+    group by scoped.brand, scoped.band_order
+),
+
+final as (
+    select
+        brand,
+        ['<100', '100-1k', '1k-10k', '10k-100k', '>=100k', 'unknown'][band_order]
+            as follower_band,
+        band_order,
+        conversations,
+        answered,
+        answered / conversations as response_rate,
+        frt_quantiles[1] as frt_median_minutes,
+        frt_quantiles[2] as frt_p90_minutes,
+        frt_business_median_minutes,
+        target_minutes,
+        within / conversations as within_target
+    from by_band
 )
 
 select * from final

@@ -1,0 +1,75 @@
+-- reference: metrics/influence.sql as it was before its median and p90 came from one sort
+-- (tests/test_metrics_summaries_backlog.py).
+-- metric: influence: response rate and FRT by customer follower band per brand
+-- influence.sql: one row per brand and follower band with conversations.
+-- Conversations as in response-times (customer-started, start in [$start, $end), brand known,
+-- DM handoffs not counted twice); followers: the customer's follower count on the conversation's
+-- first message (conversations.customer_followers). Bands: '<100', '100-1k', '1k-10k',
+-- '10k-100k', '>=100k' (lower bound included), 'unknown' when the source has no follower
+-- count (the public twcs CSV has none). band_order sorts them.
+-- within_target: answered within the brand's headline SLA target (carepulse.toml, default
+-- 60 min) over all conversations of the band, unanswered in the denominator.
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
+with
+
+scoped as (
+    select
+        *,
+        case
+            when customer_followers is null then 'unknown'
+            when customer_followers < 100 then '<100'
+            when customer_followers < 1000 then '100-1k'
+            when customer_followers < 10000 then '1k-10k'
+            when customer_followers < 100000 then '10k-100k'
+            else '>=100k'
+        end as follower_band,
+        case
+            when customer_followers is null then 6
+            when customer_followers < 100 then 1
+            when customer_followers < 1000 then 2
+            when customer_followers < 10000 then 3
+            when customer_followers < 100000 then 4
+            else 5
+        end as band_order
+    from conversations
+    where brand is not null
+      and handoff_of is null
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
+),
+
+targets as (
+    select
+        brands.brand,
+        coalesce(
+            (select max(target_minutes) from config_sla as own
+             where lower(own.brand) = lower(brands.brand) and own.is_primary),
+            (select max(target_minutes) from config_sla as fallback
+             where fallback.brand is null and fallback.is_primary),
+            60
+        ) as target_minutes
+    from (select distinct brand from scoped) as brands
+),
+
+final as (
+    select
+        scoped.brand,
+        scoped.follower_band,
+        scoped.band_order,
+        count(*) as conversations,
+        count(*) filter (where scoped.answered) as answered,
+        count(*) filter (where scoped.answered) / count(*) as response_rate,
+        median(scoped.first_response_minutes) as frt_median_minutes,
+        quantile_cont(scoped.first_response_minutes, 0.9) as frt_p90_minutes,
+        median(scoped.first_response_business_minutes) as frt_business_median_minutes,
+        any_value(targets.target_minutes) as target_minutes,
+        count(*) filter (where scoped.first_response_minutes <= targets.target_minutes)
+            / count(*) as within_target
+    from scoped
+    join targets using (brand)
+    group by scoped.brand, scoped.follower_band, scoped.band_order
+)
+
+select * from final
+order by brand, band_order
