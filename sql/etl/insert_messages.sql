@@ -2,19 +2,34 @@
 -- usual case, when save_messages.sql judged none of them a duplicate or a conflict. Inbound rows
 -- carry their sentiment from temp table sentiment_scores (etl.sentiment.score_staged, keyed by
 -- record).
--- The scores are first laid out one row per staged record, in record order (a narrow sort),
--- and paired with `staged` by position: a join would not keep the file's order, and sorting
--- the whole rows after it costs more and leaves the insert on one thread. Every source writes
--- `staged` in record order; the insert fails rather than pair a row with another's score.
+-- The scores are first laid out one row per staged record, in record order (the scored
+-- records and the others, a narrow sort), and paired with `staged` by position: a join would
+-- not keep the file's order, and sorting the whole rows after it costs more and leaves the
+-- insert on one thread. Every source writes `staged` in record order; the insert fails
+-- rather than pair a row with another's score.
 -- params: $run_id
 create or replace temp table staged_scores as
-select
-    staged.record,
-    scores.score,
-    scores.label
-from staged
-left join sentiment_scores as scores on scores.id = staged.record
-order by staged.record;
+
+with
+
+unscored as (
+    -- the records score_staged left out (sentiment_stage_staged.sql scores the others)
+    select
+        record,
+        null::double as score,
+        null::varchar as label
+    from staged
+    where (direction = 'inbound' and reject_reason is null) is not true
+),
+
+final as (
+    select id as record, score, label from sentiment_scores
+    union all
+    select record, score, label from unscored
+)
+
+select * from final
+order by record;
 
 insert into messages (
     message_id, brand, channel, direction, author_id, author_followers, created_at, text,
