@@ -39,3 +39,28 @@ def test_small_file_counter_on_a_real_layout(tmp_path, monkeypatch):
     small, chunked = _both(path, monkeypatch)
     assert small == (4, [2, 5, 7, 8], "utf-8")
     assert chunked == (4, [2, 5, 7, 8], "utf-8")
+
+
+def test_a_next_day_load_imports_no_numpy(twcs_5000, tmp_path):
+    """numpy costs 0.1-0.15 s to import, a fixed cost of every load: the second load of a
+    database (lexicon, configuration and calendar already stored) runs without it, from the
+    command line's start to the published file."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    lines = twcs_5000.read_bytes().splitlines(keepends=True)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_bytes(b"".join(lines[:3000]))
+    second.write_bytes(lines[0] + b"".join(lines[3000:]))
+    db = tmp_path / "cp.duckdb"
+    load = ("import sys; from etl import cli; "
+            "code = cli.main(['load', 'twcs', {file!r}, '--db', {db!r}]); "
+            "print(code, 'numpy' in sys.modules)")
+    root = Path(__file__).resolve().parents[1]
+    outputs = [subprocess.run([sys.executable, "-c", load.format(file=str(f), db=str(db))],
+                              cwd=tmp_path, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONPATH": str(root)}).stdout.split()[-2:]
+               for f in (first, second)]
+    assert outputs[1] == ["0", "False"]
