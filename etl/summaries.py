@@ -57,40 +57,48 @@ IN_HOURS = ("{column} >= getvariable('summary_hours_from') "
 
 def refresh(con, steps: list[str], params: dict, incremental: bool) -> None:
     """Bring every summary of `steps` up to date after a derive (incremental or full)."""
-    by_hours = [step for step in steps if incremental and _refreshable(con, step)]
+    stored = _stored_digests(con)
+    by_hours = [step for step in steps if incremental and _refreshable(con, step, stored)]
     for step in steps:
         if _has_mark(step, FROM_HOUR_MARK):
-            _refresh_from_first_hour(con, step, params, incremental)
+            _refresh_from_first_hour(con, step, params, incremental, stored)
         elif step not in by_hours:
             sql.execute_script(con, step, params)
     if by_hours and _hours_pending(con):
         _refresh_hours(con, by_hours, params)
     sql.execute_script(con, "etl/scope_summary_done")
     for step in steps:
-        sql.execute_script(con, "etl/scope_summary_digest_save",
-                           {"key": DIGEST_KEY + step, "digest": _digest(step)})
+        if stored.get(step) != _digest(step):   # an unchanged record is not written again
+            sql.execute_script(con, "etl/scope_summary_digest_save",
+                               {"key": DIGEST_KEY + step, "digest": _digest(step)})
 
 
-def _refreshable(con, step: str) -> bool:
-    return _has_mark(step, BY_HOUR_MARK) and _unchanged(con, step)
+def _stored_digests(con) -> dict[str, str]:
+    """Each summary step's digest as recorded when its table was last rebuilt whole."""
+    rows = sql.rows(con, "etl/scope_summary_digest", {"prefix": DIGEST_KEY})
+    return {row["key"][len(DIGEST_KEY):]: row["digest"] for row in rows}
+
+
+def _refreshable(con, step: str, stored: dict[str, str]) -> bool:
+    return _has_mark(step, BY_HOUR_MARK) and _unchanged(con, step, stored)
 
 
 def _has_mark(step: str, mark: str) -> bool:
     return any(line.startswith(mark) for line in sql.text(step).splitlines())
 
 
-def _unchanged(con, step: str) -> bool:
+def _unchanged(con, step: str, stored: dict[str, str]) -> bool:
     """Whether the step's table was built by its current SQL (and has its `hour` column)."""
-    stored = sql.one(con, "etl/scope_summary_digest", {"key": DIGEST_KEY + step})
-    if stored["digest"] != _digest(step):
+    if stored.get(step) != _digest(step):
         return False
     return bool(sql.one(con, "etl/scope_summary_table", {"table": _table(step)})["refreshable"])
 
 
-def _refresh_from_first_hour(con, step: str, params: dict, incremental: bool) -> None:
+def _refresh_from_first_hour(con, step: str, params: dict, incremental: bool,
+                             stored: dict[str, str]) -> None:
     """A FROM_HOUR_MARK summary: nothing to do when an incremental derive changed nothing; its
     rows from the first changed hour on after one that did; all of them otherwise."""
-    if incremental and _unchanged(con, step):
+    if incremental and _unchanged(con, step, stored):
         if not _hours_pending(con):
             return
         sql.execute_script(con, "etl/scope_summary_first_hour")

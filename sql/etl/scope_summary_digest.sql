@@ -1,6 +1,6 @@
--- scope_summary_digest.sql: one row: the digest of the SQL of one dashboard summary as it was
--- when its table was last rebuilt (etl/summaries.py), NULL when none is recorded.
--- params: $key (text: 'summary_digest:' and the step's name)
-select max(value) as digest
+-- scope_summary_digest.sql: the digest of the SQL of every dashboard summary as it was when its
+-- table was last rebuilt (etl/summaries.py): one row per summary with a recorded digest.
+-- params: $prefix (text: 'summary_digest:', followed in each key by the step's name)
+select key, value as digest
 from meta
-where key = $key
+where starts_with(key, $prefix)
