@@ -10,9 +10,11 @@ inputs are views, in an attached in-memory database, over the rows of `messages`
 replace the stored ones.
 
 A summary file whose header has the line FROM_HOUR_MARK (its rows of an hour depend on earlier
-hours too, e.g. a backlog) recomputes its rows from the first changed hour on: that hour is given
-to it in temp table summary_first_hour after an incremental derive; after a full one, or when its
-SQL changed, its table is dropped and it recomputes every row.
+hours too, e.g. a backlog; they may depend only on the conversations' brand, start, first
+response and DM handoff, and on the end of the data) recomputes its rows from the first hour
+where one of those changed (sql/etl/scope_summary_first_hour.sql), given to it in temp table
+summary_first_hour after an incremental derive; after a full one, or when its SQL changed, its
+table is dropped and it recomputes every row.
 
 A summary file opts in with the line BY_HOUR_MARK in its header, which states the contract this
 relies on: summary_X.sql creates the table summary_X with a column `hour` (the top of a UTC

@@ -13,7 +13,7 @@
 -- found on their key column, then read by row id (as in scope_copy.sql).
 -- Keeps temp tables scope_changed_keys (messages whose keys changed, the new ones included) and
 -- scope_changed_conversations (both versions of every conversation row deleted or inserted)
--- for scope_summary_hours.sql. params: none
+-- for scope_summary_hours.sql and scope_summary_first_hour.sql. params: none
 create or replace temp table scope_changed_keys as
 select stored.row_id, scoped.message_id, scoped.conversation_id, scoped.brand, scoped.created_at
 from derive_scope.messages as scoped
@@ -87,13 +87,13 @@ from scope_rewritten
 where conversation_id in (select conversation_id from scope_changed);
 
 create or replace temp table scope_changed_conversations as
-select conversation_id, started_at, handoff_of
+select conversation_id, started_at, handoff_of, brand, first_response_at
 from scope_stored
 where conversation_id in (select conversation_id from scope_changed)
 
 union all
 
-select conversation_id, started_at, handoff_of
+select conversation_id, started_at, handoff_of, brand, first_response_at
 from scope_rewritten
 where conversation_id in (select conversation_id from scope_changed);
 

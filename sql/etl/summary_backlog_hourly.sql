@@ -4,9 +4,10 @@
 -- hours (waiting, oldest_age_minutes, median_age_minutes, stale, arrived, first_responses;
 -- definitions there), which that metric reads instead of computing them when asked for 168.
 -- refreshed from the first changed hour: every figure of an hour mark depends only on the
--- conversations started before it and on the end of the data, so after an incremental derive
--- only the marks from the first changed hour on are recomputed (etl/summaries.py; that hour
--- arrives in temp table summary_first_hour; without it, or when earlier, every mark).
+-- brand, start, first response and DM handoff of the conversations started before it and on
+-- the end of the data, so after an incremental derive only the marks from the first hour
+-- where one of those changed are recomputed (etl/summaries.py; that hour arrives in temp table
+-- summary_first_hour; without that table, every mark).
 -- How (exact, no per conversation-mark rows): a conversation waits at marks a <= h < b (a: the
 -- first mark at or after its start; b: the first mark at or after its first response or its
 -- turning stale). waiting = running sum of +1 at a and -1 at b. Oldest: the smallest start
@@ -27,24 +28,27 @@ create table if not exists summary_backlog_hourly (
     first_responses bigint
 );
 
-create temp table if not exists summary_first_hour as select null::bigint as hour_mark;
+create temp table if not exists summary_first_hour as
+select true as every_hour, null::bigint as hour_mark;
 
 create or replace temp table summary_backlog_bounds as
 with
 
 stored as (
     select
+        (select bool_or(every_hour) from summary_first_hour) as every_hour,
         (select min(hour_mark) from summary_first_hour) as first_changed,
         (select max(epoch_us(hour)) // 3600000000 from summary_backlog_hourly) as last_stored
 )
 
 select
     -- the first mark to recompute: the first changed hour, and at the latest the mark after
-    -- the last one stored (the data may have grown past it); every mark when either is unknown
+    -- the last one stored (the data may have grown past it); every mark when asked (no
+    -- summary_first_hour from etl/summaries.py) or when nothing is stored
     case
-        when first_changed is null or last_stored is null
+        when every_hour or last_stored is null
             then (select min(epoch_us(started_at)) // 3600000000 from conversations)
-        else least(first_changed, last_stored + 1)
+        else least(coalesce(first_changed, last_stored + 1), last_stored + 1)
     end as first_mark,
     (select epoch_us(max(created_at)) // 3600000000 from messages) as last_mark
 from stored;
