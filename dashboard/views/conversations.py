@@ -18,6 +18,9 @@ SENTIMENTS = {
     "positive": "Started positive",
 }
 PARAMS = ("answered", "dm", "sentiment", "campaign", "frt_above", "conv")
+# the list, and every matching row for an export: run once per render (limit SHOWN); the export
+# buttons run it again without the limit only when clicked (deferred by Streamlit)
+LIST_QUERY = "dashboard/conversations"
 
 
 def page() -> None:
@@ -29,7 +32,7 @@ def page() -> None:
     campaigns = data.run("dashboard/campaign_options", **f.params())["campaign"].tolist()
     choice = _filter_widgets(campaigns)
     params = dict(f.params(), **choice, clock=f.clock, sentiment_cut=SENTIMENT_CUT)
-    rows = data.run("dashboard/conversations", **params, limit=SHOWN)
+    rows = data.run(LIST_QUERY, **params, limit=SHOWN)
     picked = _table(rows, f.clock)
     _export(params, rows)
     _messages(picked)
@@ -156,7 +159,7 @@ def _export(params: dict, rows) -> None:
 
 
 def _all_rows(params: dict):
-    return data.run("dashboard/conversations", **params).drop(columns=["matching"])
+    return data.run(LIST_QUERY, **params).drop(columns=["matching"])
 
 
 def _messages(conversation_id: str) -> None:

@@ -1,8 +1,12 @@
 -- metric: headline: response-times for the period and the one before, with a target on both clocks
 -- headline.sql: one row per brand and period: 'current' = [$start, $end), 'previous' = the
 -- same length just before it, [$start - ($end - $start), $start) (a period without
--- conversations of the brand has no row). The overview's headline numbers and brand table in
--- one pass over conversations and one over replies.
+-- conversations of the brand has no row). The overview's headline numbers and brand table.
+-- How: counts, means and the fixed-target shares from summary_overview_hourly for the whole
+-- UTC hours inside each period (from `conversations` for the cut hours at its edges, if any);
+-- medians, p90s and the chosen target's shares, which need every value, in one pass over the
+-- answered conversations of both periods (an unanswered one has no first response time on
+-- either clock, so the values are the same); reply latency in one pass over replies.
 -- Every column of response-times, with its definitions (conversations by the period they start
 -- in, brand known, DM handoffs not counted twice; FRT over answered ones; within_* over all
 -- conversations; replies by the period they are sent in), except that replies and reply
@@ -16,7 +20,49 @@
 -- default: target_minutes = 60
 with
 
-scoped as (
+bounds as (
+    -- each period [lo, hi) and its whole UTC hours [first_hour, end_hour): from the first hour
+    -- mark at or after lo to the last one at or before hi
+    select
+        period,
+        lo,
+        hi,
+        date_trunc('hour', lo - interval 1 microsecond) + interval 1 hour as first_hour,
+        date_trunc('hour', hi) as end_hour
+    from (
+        values
+            ('current', $start::timestamptz, $end::timestamptz),
+            ('previous', $start::timestamptz - ($end::timestamptz - $start::timestamptz),
+             $start::timestamptz)
+    ) as periods(period, lo, hi)
+),
+
+whole_hours as (
+    -- the counts and sums of the hours entirely inside a period
+    select
+        bounds.period,
+        summary.brand,
+        summary.conversations,
+        summary.answered,
+        summary.frt_count,
+        summary.frt_sum,
+        summary.frt_business_count,
+        summary.frt_business_sum,
+        summary.within_15m,
+        summary.within_60m,
+        summary.within_4h,
+        summary.within_24h
+    from summary_overview_hourly as summary
+    join bounds
+      on summary.hour >= bounds.first_hour
+     and summary.hour < bounds.end_hour
+    where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], summary.brand))
+),
+
+edge_conversations as (
+    -- conversations starting in the rest of each period: before its first whole hour, and
+    -- from the end of its last one (with no whole hour inside, these two cover the period).
+    -- The bounds of `bounds` written out, so that they are constants the scan filters on.
     select
         case when started_at >= $start::timestamptz then 'current' else 'previous' end
             as period,
@@ -28,6 +74,77 @@ scoped as (
     where brand is not null
       and handoff_of is null
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and (
+          -- the current period, [$start, $end)
+          (started_at >= $start::timestamptz
+           and started_at < least(date_trunc('hour', $start::timestamptz
+                                             - interval 1 microsecond) + interval 1 hour,
+                                  $end::timestamptz))
+          or (started_at >= greatest(date_trunc('hour', $end::timestamptz),
+                                     date_trunc('hour', $start::timestamptz
+                                                - interval 1 microsecond) + interval 1 hour)
+              and started_at < $end::timestamptz)
+          -- the previous one, [$start - ($end - $start), $start)
+          or (started_at >= $start::timestamptz - ($end::timestamptz - $start::timestamptz)
+              and started_at < least(date_trunc('hour', $start::timestamptz
+                                                - ($end::timestamptz - $start::timestamptz)
+                                                - interval 1 microsecond) + interval 1 hour,
+                                     $start::timestamptz))
+          or (started_at >= greatest(date_trunc('hour', $start::timestamptz),
+                                     date_trunc('hour', $start::timestamptz
+                                                - ($end::timestamptz - $start::timestamptz)
+                                                - interval 1 microsecond) + interval 1 hour)
+              and started_at < $start::timestamptz)
+      )
+),
+
+edge_hours as (
+    select
+        period,
+        brand,
+        count(*) as conversations,
+        count(*) filter (where answered) as answered,
+        count(first_response_minutes) as frt_count,
+        sum(first_response_minutes) as frt_sum,
+        count(first_response_business_minutes) as frt_business_count,
+        sum(first_response_business_minutes) as frt_business_sum,
+        count(*) filter (where first_response_minutes <= 15) as within_15m,
+        count(*) filter (where first_response_minutes <= 60) as within_60m,
+        count(*) filter (where first_response_minutes <= 240) as within_4h,
+        count(*) filter (where first_response_minutes <= 1440) as within_24h
+    from edge_conversations
+    group by period, brand
+),
+
+counts as (
+    select
+        brand,
+        period,
+        sum(conversations) as conversations,
+        sum(answered) as answered,
+        sum(frt_sum) / sum(frt_count) as frt_mean_minutes,
+        sum(frt_business_sum) / sum(frt_business_count) as frt_business_mean_minutes,
+        sum(within_15m) as within_15m,
+        sum(within_60m) as within_60m,
+        sum(within_4h) as within_4h,
+        sum(within_24h) as within_24h
+    from (select * from whole_hours union all select * from edge_hours)
+    group by brand, period
+),
+
+answers as (
+    -- every value the medians, p90s and target shares need: the answered conversations of
+    -- both periods (grouped on a boolean, named below: cheaper than on the period's name)
+    select
+        started_at >= $start::timestamptz as is_current,
+        brand,
+        first_response_minutes,
+        first_response_business_minutes
+    from conversations
+    where brand is not null
+      and handoff_of is null
+      and answered
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
       and started_at >= $start::timestamptz - ($end::timestamptz - $start::timestamptz)
       and started_at < $end::timestamptz
 ),
@@ -35,26 +152,16 @@ scoped as (
 frt as (
     select
         brand,
-        period,
-        count(*) as conversations,
-        count(*) filter (where answered) as answered,
-        count(*) filter (where answered) / count(*) as response_rate,
+        case when is_current then 'current' else 'previous' end as period,
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9))
         quantile_cont(first_response_minutes, [0.5, 0.9]) as frt_quantiles,
-        avg(first_response_minutes) as frt_mean_minutes,
-        count(*) filter (where first_response_minutes <= 15) / count(*) as within_15m,
-        count(*) filter (where first_response_minutes <= 60) / count(*) as within_60m,
-        count(*) filter (where first_response_minutes <= 240) / count(*) as within_4h,
-        count(*) filter (where first_response_minutes <= 1440) / count(*) as within_24h,
         quantile_cont(first_response_business_minutes, [0.5, 0.9]) as frt_business_quantiles,
-        avg(first_response_business_minutes) as frt_business_mean_minutes,
-        count(*) filter (where first_response_minutes <= $target_minutes::double) / count(*)
-            as within_target,
-        count(*) filter (
-            where answered and first_response_business_minutes <= $target_minutes::double
-        ) / count(*) as within_target_business
-    from scoped
-    group by brand, period
+        count(*) filter (where first_response_minutes <= $target_minutes::double)
+            as within_target_count,
+        count(*) filter (where first_response_business_minutes <= $target_minutes::double)
+            as within_target_business_count
+    from answers
+    group by brand, is_current
 ),
 
 latency as (
@@ -75,29 +182,31 @@ latency as (
 
 final as (
     select
-        frt.brand,
-        frt.period,
-        frt.conversations,
-        frt.answered,
-        frt.response_rate,
+        counts.brand,
+        counts.period,
+        counts.conversations::bigint as conversations,
+        counts.answered::bigint as answered,
+        counts.answered / counts.conversations as response_rate,
         frt.frt_quantiles[1] as frt_median_minutes,
         frt.frt_quantiles[2] as frt_p90_minutes,
-        frt.frt_mean_minutes,
+        counts.frt_mean_minutes,
         latency.replies,
         latency.reply_latency_median_minutes,
-        frt.within_15m,
-        frt.within_60m,
-        frt.within_4h,
-        frt.within_24h,
+        counts.within_15m / counts.conversations as within_15m,
+        counts.within_60m / counts.conversations as within_60m,
+        counts.within_4h / counts.conversations as within_4h,
+        counts.within_24h / counts.conversations as within_24h,
         frt.frt_business_quantiles[1] as frt_business_median_minutes,
         frt.frt_business_quantiles[2] as frt_business_p90_minutes,
-        frt.frt_business_mean_minutes,
+        counts.frt_business_mean_minutes,
         latency.reply_latency_business_median_minutes,
         (select max(created_at) from messages) as answered_as_of,
         $target_minutes::double as target_minutes,
-        frt.within_target,
-        frt.within_target_business
-    from frt
+        coalesce(frt.within_target_count, 0) / counts.conversations as within_target,
+        coalesce(frt.within_target_business_count, 0) / counts.conversations
+            as within_target_business
+    from counts
+    left join frt using (brand, period)
     left join latency using (brand, period)
 )
 

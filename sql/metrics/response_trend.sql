@@ -2,7 +2,7 @@
 -- response_trend.sql: one row per brand and UTC period ($grain 'day' or 'week', weeks start on
 -- Monday) from the first to the last period with conversations in scope; periods without
 -- conversations are kept with 0 (a gap in the chart is a quiet day, not missing data).
--- Conversations: as in response-times, by the period they start in. FRT median / p90 over the
+-- Conversations: as in response-times, by the period they start in (one pass over them). FRT median / p90 over the
 -- answered ones (calendar and business clock). within_target / within_target_business: answered
 -- within (<=) target_minutes over all conversations of the period (unanswered in the
 -- denominator; recent periods are still open, so their shares can only grow).
@@ -47,6 +47,8 @@ scoped as (
 ),
 
 targets as (
+    -- every brand with conversations (summary_brands: a few rows, so that the period's rows
+    -- are not scanned once more for their brands)
     select
         brands.brand,
         coalesce(
@@ -57,29 +59,14 @@ targets as (
              where fallback.brand is null and fallback.is_primary),
             60
         ) as target_minutes
-    from (select distinct brand from scoped) as brands
-),
-
-periods as (
-    select
-        targets.brand,
-        targets.target_minutes,
-        unnest(generate_series(
-            span.first_period,
-            span.last_period,
-            case when checked.grain = 'week' then 7 else 1 end
-        )) as period_day
-    from targets
-    cross join checked
-    cross join (
-        select min(period_day) as first_period, max(period_day) as last_period from scoped
-    ) as span
+    from summary_brands as brands
 ),
 
 by_period as (
     select
         scoped.brand,
         scoped.period_day,
+        targets.target_minutes,
         count(*) as conversations,
         count(*) filter (where scoped.answered) as answered,
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9))
@@ -92,7 +79,24 @@ by_period as (
             as within_target_business_count
     from scoped
     join targets using (brand)
-    group by scoped.brand, scoped.period_day
+    group by scoped.brand, scoped.period_day, targets.target_minutes
+),
+
+periods as (
+    -- every period from the first to the last with conversations, for each brand with any
+    select
+        brands.brand,
+        brands.target_minutes,
+        unnest(generate_series(
+            span.first_period,
+            span.last_period,
+            case when checked.grain = 'week' then 7 else 1 end
+        )) as period_day
+    from (select distinct brand, target_minutes from by_period) as brands
+    cross join checked
+    cross join (
+        select min(period_day) as first_period, max(period_day) as last_period from by_period
+    ) as span
 ),
 
 final as (
