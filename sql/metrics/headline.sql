@@ -74,6 +74,9 @@ edge_conversations as (
     where brand is not null
       and handoff_of is null
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      -- none when $start and $end are hour marks (a constant: no scan then)
+      and (date_trunc('hour', $start::timestamptz) <> $start::timestamptz
+           or date_trunc('hour', $end::timestamptz) <> $end::timestamptz)
       and (
           -- the current period, [$start, $end)
           (started_at >= $start::timestamptz
