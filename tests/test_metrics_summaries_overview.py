@@ -1,7 +1,7 @@
-"""summary_overview_hourly (sql/etl/summary_overview_hourly.sql) and metrics/headline, which reads
-it: the summary's rows = the same counts and sums computed with pandas straight from
-conversations, and headline = its direct computation over conversations and replies
-(tests/reference_sql/headline_direct.sql), on real twcs rows and on a demo database (business
+"""summary_overview_hourly (sql/etl/summary_overview_hourly.sql) and the metrics that read it
+(headline, response_times): the summary's rows = the same counts and sums computed with pandas
+straight from conversations, and each metric = its direct computation over conversations and
+replies (tests/reference_sql/*_direct.sql), on real twcs rows and on a demo database (business
 clocks, DMs, handoffs), for whole days and for periods whose edges cut hours."""
 from __future__ import annotations
 
@@ -52,9 +52,10 @@ def test_the_summary_equals_conversations_hour_by_hour(which, request):
 
 
 @pytest.mark.parametrize("which", ["real_db", "demo_db"])
-def test_headline_equals_its_direct_computation(which, request):
+@pytest.mark.parametrize("metric", ["headline", "response_times"])
+def test_the_metric_equals_its_direct_computation(which, metric, request):
     con = _reader(request.getfixturevalue(which))
-    direct = (REFERENCE_SQL / "headline_direct.sql").read_text(encoding="utf-8")
+    direct = (REFERENCE_SQL / f"{metric}_direct.sql").read_text(encoding="utf-8")
     first, last = con.execute("select min(started_at), max(started_at) from conversations"
                               ).fetchone()
     periods = _periods(con) + [
@@ -66,8 +67,8 @@ def test_headline_equals_its_direct_computation(which, request):
         for brands in _brand_sets(con) + [["no such brand"]]:
             for target in (60, 17.5):
                 params = dict(brands=brands, start=start, end=end, target_minutes=target)
-                got = sql.query(con, "metrics/headline", params)
-                expected = con.execute(direct, params).df()
+                got = sql.query(con, f"metrics/{metric}", params)
+                expected = con.execute(direct, _used(direct, params)).df()
                 means = [c for c in got.columns if c.endswith("mean_minutes")]
                 pd.testing.assert_frame_equal(got.drop(columns=means),
                                               expected.drop(columns=means), check_dtype=False,
@@ -76,3 +77,7 @@ def test_headline_equals_its_direct_computation(which, request):
                                               rtol=1e-12)
                 compared += len(got)
     assert compared > 0
+
+
+def _used(text: str, params: dict) -> dict:
+    return {name: value for name, value in params.items() if name in sql.params_of(text)}

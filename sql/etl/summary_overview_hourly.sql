@@ -1,8 +1,8 @@
 -- summary_overview_hourly.sql: one row per brand and UTC hour (`hour`, the top of the hour) in
 -- which customer conversations started (brand known, DM handoffs inside the public conversation
 -- they continue, as metrics/response_times.sql counts them): the counts and sums of
--- metrics/headline.sql, which reads the hours inside its two periods here and only the
--- conversations of cut hours at their edges from `conversations`.
+-- metrics/response_times.sql and metrics/headline.sql, which read the whole hours of their
+-- periods here and only the conversations of cut hours at the edges from `conversations`.
 -- Columns: conversations; answered; frt_count / frt_sum and frt_business_count /
 -- frt_business_sum (first response minutes on each clock: the means' parts; unanswered
 -- conversations have none); within_15m, within_60m, within_4h, within_24h (answered within (<=)
