@@ -32,8 +32,37 @@ create or replace temp macro minutes_between(later_at, earlier_at) as (
 -- right side of each join, as written, is the one built.
 set disabled_optimizers = 'build_side_probe_side';
 
-create or replace table conversations as
+-- the id columns stored uncompressed (as in messages and replies, schema.sql): near-unique digit
+-- strings that DICT_FSST compresses at ~0.2 CPU s per million rows and column
+create or replace table conversations (
+    conversation_id   text using compression uncompressed,
+    brand             text,
+    customer_id       text using compression uncompressed,
+    channel           text,
+    started_at        timestamptz,
+    first_response_at timestamptz,
+    first_response_minutes double,
+    first_response_business_minutes double,
+    answered          boolean,
+    moved_to_dm       boolean,
+    inbound_count     bigint,
+    outbound_count    bigint,
+    first_sentiment   double,
+    last_sentiment    double,
+    campaign          text,
+    handoff_of        text,
+    moved_off_channel boolean,
+    dm_offer_minutes  double,
+    customer_followers bigint,
+    first_scored_at   timestamptz,
+    first_scored_sentiment double,
+    first_scored_label text,
+    last_scored_at    timestamptz,
+    last_scored_sentiment double,
+    last_scored_label text
+);
 
+insert into conversations by name
 with
 
 -- read where used (each reader takes its few columns): materializing every message's columns
@@ -244,14 +273,12 @@ final as (
         combined.moved_off_channel,
         minutes_between(combined.dm_offer_at, combined.started_at) as dm_offer_minutes,
         combined.customer_followers,
-        timestamptz 'epoch' + to_microseconds(combined.first_scored_mark // 4)
-            as first_scored_at,
+        make_timestamptz(combined.first_scored_mark // 4) as first_scored_at,
         combined.first_scored_sentiment,
         case combined.first_scored_mark % 4
             when 0 then 'negative' when 1 then 'neutral' when 2 then 'positive'
         end as first_scored_label,
-        timestamptz 'epoch' + to_microseconds(combined.last_scored_mark // 4)
-            as last_scored_at,
+        make_timestamptz(combined.last_scored_mark // 4) as last_scored_at,
         combined.last_scored_sentiment,
         case combined.last_scored_mark % 4
             when 0 then 'negative' when 1 then 'neutral' when 2 then 'positive'

@@ -24,6 +24,11 @@
 --    Table replies (with the reply's conversation_id, written by derive_threads.sql).
 -- params: none
 
+-- The distinct texts (final) are the side built and the replies stream through in rowid order,
+-- so the sort at the end sorts presorted rows (1.02 -> 0.87 CPU s at 2.8M rows; left to the
+-- optimizer, the million replies were the side built).
+set disabled_optimizers = 'build_side_probe_side';
+
 create or replace temp table outbound_flags as
 with
 
@@ -121,7 +126,7 @@ final as (
 
 select outbound.row_id, final.* exclude (text)
 from outbound
-join final using (text)
+join final on final.text = outbound.text
 
 union all
 
@@ -130,6 +135,8 @@ from messages
 where direction <> 'outbound'
 
 order by row_id;
+
+reset disabled_optimizers;
 
 -- Minutes from one instant to another as epoch(later - earlier) / 60 gives them, bit for bit
 -- (whole days of seconds plus the rest in microseconds), in integer arithmetic: subtracting
@@ -189,7 +196,7 @@ answered as (
     ) as messages
     positional join outbound_flags as flags
     where messages.direction = 'outbound'
-      and thread_parents.parent_direction = 'inbound'
+      and thread_parents.parent_inbound
 ),
 
 clocked as (

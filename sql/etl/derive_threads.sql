@@ -8,9 +8,9 @@
 -- How it is fast: inside the derive a message is its rowid, and the working tables hold one row
 -- per message in rowid order, so they line up with `messages` row for row (POSITIONAL JOIN)
 -- instead of being joined to it by id. messages are never deleted, so their rowids are 0..n-1
--- and stay put; the update at the end checks the alignment and fails loudly if it ever broke.
+-- and stay put; each positional read checks the alignment and fails loudly if it ever broke.
 -- -> temp tables, one row per message in rowid order: thread_parents (row_id, parent_row,
---    parent_direction, parent_at) and thread_roots (row_id, conversation_row: the root's row,
+--    parent_inbound, parent_at) and thread_roots (row_id, conversation_row: the root's row,
 --    started_at, is_start: see below); messages.conversation_id and messages.brand are written.
 -- params: none
 
@@ -23,18 +23,24 @@ select distinct brand from messages where brand is not null
 on conflict do nothing;
 
 -- Every message with its parent when the parent is present (a message naming itself as its
--- parent has none): the one join on message ids of the derive.
+-- parent has none): the one join on message ids of the derive. The parents are the side built,
+-- so the children stream through in rowid order and the sort that guarantees it is cheap (a
+-- sort of presorted rows: 0.85 -> 0.68 CPU s at 2.8M rows, with the direction as a boolean).
+set disabled_optimizers = 'build_side_probe_side';
+
 create or replace temp table thread_parents as
 select
     child.rowid as row_id,
     parent.rowid as parent_row,
-    parent.direction as parent_direction,
+    parent.direction = 'inbound' as parent_inbound,
     parent.created_at as parent_at
 from messages as child
 left join messages as parent
   on parent.message_id = child.in_reply_to_id
  and child.in_reply_to_id <> child.message_id
 order by child.rowid;
+
+reset disabled_optimizers;
 
 -- Each message's root, walking down from the messages without a parent: each message is
 -- reached once, by its root. A message on a reply cycle (or below one) is never reached, nor
@@ -231,40 +237,24 @@ from mentions
 join brand_accounts on lower(brand_accounts.handle) = lower(mentions.handle)
 group by mentions.row_id;
 
--- A POSITIONAL JOIN's row estimate is 0, so DuckDB would build its hash tables on the million
--- rows coming from one instead of on the small tables joined to them: for this statement the
--- right side of each join, as written, is the one built.
-set disabled_optimizers = 'build_side_probe_side';
-
--- Every message's keys, written where they differ (after a full load: everywhere).
+-- Every message's keys, written where they differ (after a full load: everywhere). A brand
+-- message's brand is its author, read from the row being updated; thread_roots gives each
+-- message's conversation by row id, so messages need not be read beside it.
 update messages
-set conversation_id = keys.conversation_id, brand = keys.brand
+set
+    conversation_id = keys.conversation_id,
+    brand = case when messages.direction = 'outbound' then messages.author_id else keys.brand end
 from (
     select
-        threads.row_id,
+        thread_roots.row_id,
         conversations.conversation_id,
-        case
-            when threads.direction = 'outbound' then threads.author_id
-            else coalesce(conversations.brand, mentioned_brand.brand)
-        end as brand
-    from (
-        select
-            thread_roots.row_id,
-            case
-                when messages.rowid = thread_roots.row_id then thread_roots.conversation_row
-                else error('derive_threads: thread_roots is out of line with messages')
-            end as conversation_row,
-            messages.direction,
-            messages.author_id
-        from thread_roots
-        positional join (select rowid, direction, author_id from messages) as messages
-    ) as threads
+        coalesce(conversations.brand, mentioned_brand.brand) as brand
+    from thread_roots
     join thread_conversations as conversations
-      on conversations.conversation_row = threads.conversation_row
-    left join mentioned_brand on mentioned_brand.row_id = threads.row_id
+      on conversations.conversation_row = thread_roots.conversation_row
+    left join mentioned_brand on mentioned_brand.row_id = thread_roots.row_id
 ) as keys
 where messages.rowid = keys.row_id
   and (messages.conversation_id is distinct from keys.conversation_id
-       or messages.brand is distinct from keys.brand);
-
-reset disabled_optimizers;
+       or messages.brand is distinct from case
+           when messages.direction = 'outbound' then messages.author_id else keys.brand end);
