@@ -107,8 +107,8 @@ def score_staged(con: duckdb.DuckDBPyConnection, care: bool = True) -> None:
 
 
 def forget_scores(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop what score_staged made (the lexicon stays on the connection)."""
-    sql.execute_script(con, "etl/sentiment_cleanup_staged")
+    """Drop the per-run temp tables of the scorer (the lexicon stays on the connection)."""
+    sql.execute_script(con, "etl/sentiment_cleanup")
 
 
 def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
