@@ -50,14 +50,17 @@ def test_backlog_from_the_summary_equals_its_direct_computation(which, request):
 
 @pytest.mark.parametrize("which", ["real_db", "demo_db"])
 def test_the_backlog_summary_holds_every_hour_of_every_brand(which, request):
-    """One row per brand and hour from its first conversation's hour to the end of the data."""
+    """One row per brand and hour from its first conversation's hour (or the first hour of the
+    120-day window) to the end of the data."""
     con = _reader(request.getfixturevalue(which))
     rows = con.execute("select brand, min(hour), max(hour), count(*) "
                        "from summary_backlog_hourly group by brand order by brand").fetchall()
     expected = con.execute(
-        "select brand, date_trunc('hour', min(started_at)), "
-        "(select date_trunc('hour', max(created_at)) from messages) "
-        "from conversations where brand is not null and handoff_of is null "
+        "select brand, greatest(date_trunc('hour', min(started_at)), "
+        "any_value(last_hour) - interval 2879 hours), any_value(last_hour) "
+        "from conversations "
+        "cross join (select date_trunc('hour', max(created_at)) as last_hour from messages) "
+        "where brand is not null and handoff_of is null "
         "group by brand order by brand").fetchall()
     assert [row[:3] for row in rows] == expected
     for _, first, last, count in rows:

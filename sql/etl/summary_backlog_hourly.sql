@@ -1,8 +1,15 @@
 -- summary_backlog_hourly.sql: one row per brand and UTC hour mark (`hour`, the top of the hour)
 -- from the hour of the brand's first customer conversation to the end of the data (the hour of
--- max(created_at) in messages): metrics/backlog.sql's figures at its default stale age of 168
--- hours (waiting, oldest_age_minutes, median_age_minutes, stale, arrived, first_responses;
--- definitions there), which that metric reads instead of computing them when asked for 168.
+-- max(created_at) in messages), within the last 2,880 marks (120 days) of the data:
+-- metrics/backlog.sql's figures at its default stale age of 168 hours (waiting,
+-- oldest_age_minutes, median_age_minutes, stale, arrived, first_responses; definitions there),
+-- which that metric reads instead of computing them when asked for 168 from a period starting
+-- inside that window.
+-- Choice: the window keeps the table (and its cost per load) proportional to brands x 120 days,
+-- not to the whole span of the data: real exports hold a few tweets years older than the rest,
+-- and every brand has a row for every hour from its first conversation on (80 brands over 2011 to
+-- 2026 were 5.8M rows and 32 CPU s). 120 days cover the dashboard's longest preset (90 days);
+-- older periods are computed directly by the metric. The same 2,880 is in metrics/backlog.sql.
 -- refreshed from the first changed hour: every figure of an hour mark depends only on the
 -- brand, start, first response and DM handoff of the conversations started before it and on
 -- the end of the data, so after an incremental derive only the marks from the first hour
@@ -39,22 +46,30 @@ stored as (
         (select bool_or(every_hour) from summary_first_hour) as every_hour,
         (select min(hour_mark) from summary_first_hour) as first_changed,
         (select max(epoch_us(hour)) // 3600000000 from summary_backlog_hourly) as last_stored
-)
+),
+
+last_mark as (select epoch_us(max(created_at)) // 3600000000 as mark from messages)
 
 select
     -- the first mark to recompute: the first changed hour, and at the latest the mark after
     -- the last one stored (the data may have grown past it); every mark when asked (no
-    -- summary_first_hour from etl/summaries.py) or when nothing is stored
-    case
-        when every_hour or last_stored is null
-            then (select min(epoch_us(started_at)) // 3600000000 from conversations)
-        else least(coalesce(first_changed, last_stored + 1), last_stored + 1)
-    end as first_mark,
-    (select epoch_us(max(created_at)) // 3600000000 from messages) as last_mark
-from stored;
+    -- summary_first_hour from etl/summaries.py) or when nothing is stored; never before the
+    -- window (the last 2,880 marks)
+    greatest(
+        case
+            when every_hour or last_stored is null
+                then (select min(epoch_us(started_at)) // 3600000000 from conversations)
+            else least(coalesce(first_changed, last_stored + 1), last_stored + 1)
+        end,
+        last_mark.mark - 2879
+    ) as first_mark,
+    last_mark.mark as last_mark
+from stored
+cross join last_mark;
 
 delete from summary_backlog_hourly
-where epoch_us(hour) // 3600000000 >= (select first_mark from summary_backlog_bounds);
+where epoch_us(hour) // 3600000000 >= (select first_mark from summary_backlog_bounds)
+   or epoch_us(hour) // 3600000000 < (select last_mark - 2879 from summary_backlog_bounds);
 
 insert into summary_backlog_hourly
 
@@ -79,20 +94,11 @@ scoped as (
 ),
 
 brands as (
-    -- each brand's first hour mark: its first row kept (rows before the first mark recomputed
-    -- stay as they are), else its first conversation started since (all of them are read)
-    select brand, min(first_mark) as first_mark
-    from (
-        select brand, min(epoch_us(hour)) // 3600000000 as first_mark
-        from summary_backlog_hourly
-        group by brand
-
-        union all
-
-        select brand, min(started_us) // 3600000000
-        from scoped
-        group by brand
-    )
+    -- each brand's first hour mark: the hour of its first conversation
+    select brand, min(epoch_us(started_at)) // 3600000000 as first_mark
+    from conversations
+    where brand is not null
+      and handoff_of is null
     group by brand
 ),
 
@@ -306,11 +312,26 @@ medians as (
 ),
 
 stale_before as (
-    -- the stale count stored at the mark before the first one recomputed (none: 0)
-    select summary_backlog_hourly.brand, summary_backlog_hourly.stale
-    from summary_backlog_hourly
+    -- the stale count at the mark before the first one recomputed, from every conversation
+    -- (the steps of stale_steps summed up to that mark; the window may start after
+    -- conversations that turned stale long before it)
+    select
+        brand,
+        count(*) filter (where (stale_us - 1) // 3600000000 + 1 < first_mark)
+        - count(*) filter (where response_us < 9223372036854775807
+                             and (response_us - 1) // 3600000000 + 1 < first_mark) as stale
+    from (
+        select
+            brand,
+            epoch_us(started_at) + 604800000000 as stale_us,
+            coalesce(epoch_us(first_response_at), 9223372036854775807) as response_us
+        from conversations
+        where brand is not null
+          and handoff_of is null
+    )
     cross join bounds
-    where epoch_us(summary_backlog_hourly.hour) // 3600000000 = bounds.first_mark - 1
+    where response_us > stale_us
+    group by brand
 ),
 
 stale_steps as (

@@ -9,14 +9,36 @@
 -- arrived / first_responses: conversations starting / first answered in [h, h + 1 hour).
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
 --         $max_age_hours (double: from this age a waiting conversation counts as stale)
--- How: at the default max age (168 hours) every figure of an hour mark is read from
+-- How: at the default max age (168 hours), for a period starting within the last 2,880 hour
+-- marks (120 days) of the data, every figure of an hour mark is read from
 -- summary_backlog_hourly (built after every load with the same definitions; it holds each brand's
--- marks from its first conversation to the end of the data): `summarised`. Any other max age is
--- computed here from conversations (`direct`, the rest of the file): hour marks are whole hours
+-- marks from its first conversation, or the window's first mark, to the end of the data):
+-- `summarised`. Any other max age or an older start is computed here from conversations
+-- (`direct`, the rest of the file): hour marks are whole hours
 -- since 1970 (integer arithmetic, UTC); see the ranks in wanted_days / wanted / picked: no per
 -- conversation-hour rows.
 -- default: max_age_hours = 168
 with
+
+by_summary as (
+    -- the summary answers: default max age, and $start within its window (the same 2,880 marks
+    -- as in sql/etl/summary_backlog_hourly.sql, back from its last mark, the end of the data)
+    select coalesce(
+        $max_age_hours::double = 168
+        and (date_trunc('hour', $start::timestamptz) >= max(hour) - interval 2879 hours
+             -- or no brand's first hour is cut off by the window
+             or min(hour) > max(hour) - interval 2879 hours),
+        false) as yes
+    from summary_backlog_hourly
+),
+
+direct_mode as (
+    -- one row when computing directly, none when the summary answers (an inner join with it
+    -- ends the direct branch's scans early)
+    select true as direct
+    from by_summary
+    where not yes
+),
 
 summarised as (
     select
@@ -29,25 +51,25 @@ summarised as (
         arrived,
         first_responses
     from summary_backlog_hourly
-    where $max_age_hours::double = 168
+    where (select yes from by_summary)
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
       and hour >= date_trunc('hour', $start::timestamptz)
       and hour < $end::timestamptz
 ),
 
 data_end as (
-    select max(created_at) as at
+    select max(messages.created_at) as at
     from messages
-    where $max_age_hours::double <> 168
+    join direct_mode on direct_mode.direct
 ),
 
 scoped as (
-    select brand, started_at, first_response_at
+    select conversations.brand, conversations.started_at, conversations.first_response_at
     from conversations
-    where brand is not null
-      and handoff_of is null
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
-      and $max_age_hours::double <> 168
+    join direct_mode on direct_mode.direct
+    where conversations.brand is not null
+      and conversations.handoff_of is null
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], conversations.brand))
 ),
 
 limits as (
@@ -325,7 +347,7 @@ final as (
     left join waiting_figures using (brand, hour_at)
     left join flow_figures using (brand, hour_at)
     left join stale_by_hour using (brand, hour_at)
-    where $max_age_hours::double <> 168
+    where not (select yes from by_summary)
 )
 
 select * from summarised
