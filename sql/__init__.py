@@ -15,6 +15,8 @@ from pathlib import Path
 
 SQL_DIR = Path(__file__).resolve().parent
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# `-- default: name = value` in a file's header: the value bound when a caller leaves it out
+_DEFAULT = re.compile(r"^--\s*default:\s*([a-z_][a-z0-9_]*)\s*=\s*(\S+)", re.M)
 # CAREPULSE_SQL_TIMINGS=1: execute_script logs each statement's wall time to stderr (profiling).
 TIMINGS_ENV = "CAREPULSE_SQL_TIMINGS"
 
@@ -34,11 +36,29 @@ def params_of(sql_text: str) -> set[str]:
     return set(_PARAM.findall(body))
 
 
+def defaults_of(sql_text: str) -> dict:
+    """Parameters the file declares with a default (`-- default: clock = both`): 'null' -> None,
+    numbers -> int / float, anything else text."""
+    return {name: _default_value(raw) for name, raw in _DEFAULT.findall(sql_text)}
+
+
+def _default_value(raw: str):
+    if raw.lower() in ("null", "none"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
+
+
 def bind(name: str, params: dict | None = None) -> tuple[str, dict]:
-    """The query text and just the parameters it uses (DuckDB rejects unused named ones)."""
+    """The query text and just the parameters it uses (DuckDB rejects unused named ones); a
+    parameter the caller leaves out takes the file's declared default, if it has one."""
     sql_text = text(name)
     wanted = params_of(sql_text)
-    given = dict(params or {})
+    given = {**defaults_of(sql_text), **(params or {})}
     missing = wanted - given.keys()
     if missing:
         raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")

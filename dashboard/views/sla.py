@@ -29,7 +29,8 @@ def page() -> None:
                + ("(only the brand's opening hours count)" if f.clock == "business"
                   else "(wall-clock minutes)")
                + " · switch the clock and the SLA target in the sidebar")
-    curve = data.run("metrics/sla_curve", **f.params(), horizon_minutes=None)
+    # the chosen clock's rows only: half the work of both
+    curve = data.run("metrics/sla_curve", **f.params(), horizon_minutes=None, clock=f.clock)
     curve = curve[curve["clock"] == f.clock]
     _targets(f, curve)
     _km_curve(f, curve)

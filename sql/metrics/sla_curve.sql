@@ -18,10 +18,21 @@
 -- observed after each censoring time on the grid's span (unanswered conversations younger
 -- than the grid's end) and after each grid minute are needed: per-minute totals plus the
 -- exact times inside that one minute.
+-- $clock picks the rows of one clock ('calendar' or 'business'; 'both' or null: both), at
+-- half the work: the SLA page draws one clock at a time.
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
---         $horizon_minutes (double; null = observe until the end of the data)
+--         $horizon_minutes (double; null = observe until the end of the data),
+--         $clock (text: both | calendar | business)
 -- default: horizon_minutes = null
+-- default: clock = both (both | calendar | business)
 with
+
+clocks as (
+    -- the clocks asked for
+    select clock
+    from (values ('calendar'), ('business')) as clocks(clock)
+    where $clock::varchar is null or $clock::varchar in ('both', clock)
+),
 
 data_end as (select max(created_at) as at from messages),
 
@@ -71,6 +82,7 @@ open_age as (
      and scoped.started_at < at_start.next_open_at
     left join at_end on at_end.brand = scoped.brand
     where scoped.first_response_business_minutes is null
+      and 'business' in (select clock from clocks)
 ),
 
 raw_times as (
@@ -91,12 +103,14 @@ raw_times as (
         from scoped
         cross join data_end
     ) as scoped
+    where 'calendar' in (select clock from clocks)
 
     union all
 
     select brand, 'business' as clock, answered, first_response_business_minutes
     from scoped
     where first_response_business_minutes is not null
+      and 'business' in (select clock from clocks)
 
     union all
 
@@ -131,7 +145,7 @@ brand_targets as (
 grid as (
     select totals.brand, clocks.clock, marks.minutes
     from totals
-    cross join (values ('calendar'), ('business')) as clocks(clock)
+    cross join clocks
     cross join (
         select unnest([1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720,
                        1080, 1440, 2160, 2880, 4320, 7200, 10080])::double as minutes
@@ -141,7 +155,7 @@ grid as (
 
     select brand_targets.brand, clocks.clock, brand_targets.target_minutes
     from brand_targets
-    cross join (values ('calendar'), ('business')) as clocks(clock)
+    cross join clocks
 ),
 
 grid_end as (select max(minutes) as minutes from grid),

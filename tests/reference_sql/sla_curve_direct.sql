@@ -1,0 +1,330 @@
+-- reference: metrics/sla_curve.sql as it was before $clock picked one clock's rows
+-- (tests/test_metrics_sla.py).
+-- metric: sla-curve: Kaplan-Meier share answered by elapsed minutes, calendar and business
+-- sla_curve.sql: one row per brand, clock ('calendar' | 'business') and elapsed minutes on a
+-- fixed grid (1, 2, 5, 10, 15, 20, 30, 45 min, 1, 1.5, 2, 3, 4, 6, 8, 12, 18 h, 1, 1.5, 2, 3,
+-- 5, 7 days) plus the brand's SLA targets from carepulse.toml (is_target).
+-- Conversations: as in response-times (start in [$start, $end), brand known, DM handoffs not
+-- counted twice). Each is observed from its start until its first response (an event) or, if
+-- unanswered, until the end of the data = max(created_at) in messages (censored); with
+-- $horizon_minutes set, observation also stops at the horizon (answers after it are censored
+-- there) and the grid stops at it. On the business clock, both times are open minutes.
+-- share_answered_km: 1 - the Kaplan-Meier survival at t (ties: answers at t before the
+-- censorings at t); share_answered: answered within t over all conversations (censored ones in
+-- the denominator, a lower bound). answered_by / censored_by: events and censorings at <= t;
+-- waiting_after: conversations still observed and unanswered after t.
+-- How, without sorting every answer time: between two censoring times the Kaplan-Meier
+-- product telescopes (answers only shrink the risk set), so the survival at t is the product,
+-- over the censoring times c <= t and then t, of (observed after the answers at c, i.e.
+-- after c plus censored at c) / (observed after the previous censoring time). Only the counts
+-- observed after each censoring time on the grid's span (unanswered conversations younger
+-- than the grid's end) and after each grid minute are needed: per-minute totals plus the
+-- exact times inside that one minute.
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
+--         $horizon_minutes (double; null = observe until the end of the data)
+-- default: horizon_minutes = null
+with
+
+data_end as (select max(created_at) as at from messages),
+
+scoped as (
+    select brand, started_at, answered, first_response_minutes, first_response_business_minutes
+    from conversations
+    where brand is not null
+      and handoff_of is null
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
+),
+
+intervals as (
+    -- each open interval until the next one opens: the interval holding t (or the last one
+    -- closed before it) by an equality-and-range join, cheaper here than an ASOF join
+    select
+        *,
+        coalesce(lead(open_at) over (partition by brand order by open_at),
+                 'infinity'::timestamptz) as next_open_at
+    from business_intervals
+),
+
+at_end as (
+    select intervals.*
+    from intervals
+    cross join data_end
+    where intervals.open_at <= data_end.at and data_end.at < intervals.next_open_at
+),
+
+open_age as (
+    -- the open minutes from start to the end of the data: the business clock's censoring
+    -- time, needed for the unanswered conversations only
+    select
+        scoped.brand,
+        scoped.answered,
+        coalesce(at_end.open_before_minutes, 0) - coalesce(at_start.open_before_minutes, 0)
+            + (coalesce(epoch_us(least(data_end.at, at_end.close_at))
+                   - epoch_us(at_end.open_at), 0)
+               - coalesce(epoch_us(least(scoped.started_at, at_start.close_at))
+                   - epoch_us(at_start.open_at), 0)) / 60e6 as minutes
+    from scoped
+    cross join data_end
+    left join intervals as at_start
+      on at_start.brand = scoped.brand
+     and at_start.open_at <= scoped.started_at
+     and scoped.started_at < at_start.next_open_at
+    left join at_end on at_end.brand = scoped.brand
+    where scoped.first_response_business_minutes is null
+),
+
+raw_times as (
+    select
+        scoped.brand,
+        'calendar' as clock,
+        scoped.answered,
+        coalesce(scoped.first_response_minutes, scoped.age_seconds / 60.0) as minutes
+    from (
+        -- the age at the end of the data in seconds as epoch(data_end.at - started_at) gives
+        -- it (whole UTC days plus the rest), in integer arithmetic: the timestamptz
+        -- difference costs five times as much
+        select
+            scoped.*,
+            (epoch_us(data_end.at) - epoch_us(scoped.started_at)) // 86400000000 * 86400
+                + (epoch_us(data_end.at) - epoch_us(scoped.started_at)) % 86400000000 / 1e6
+                as age_seconds
+        from scoped
+        cross join data_end
+    ) as scoped
+
+    union all
+
+    select brand, 'business' as clock, answered, first_response_business_minutes
+    from scoped
+    where first_response_business_minutes is not null
+
+    union all
+
+    select brand, 'business' as clock, answered, minutes
+    from open_age
+),
+
+observed as (
+    select
+        brand,
+        clock,
+        answered and ($horizon_minutes::double is null
+                      or minutes <= $horizon_minutes::double) as event,
+        least(minutes, coalesce($horizon_minutes::double, minutes)) as minutes
+    from raw_times
+),
+
+totals as (
+    select brand, count(*) as conversations from scoped group by brand
+),
+
+brand_targets as (
+    -- the brand's own SLA targets, else the default ones
+    select totals.brand, config_sla.target_minutes
+    from totals
+    join config_sla
+      on lower(config_sla.brand) = lower(totals.brand)
+      or (config_sla.brand is null and not exists (
+          select 1 from config_sla as own where lower(own.brand) = lower(totals.brand)))
+),
+
+grid as (
+    select totals.brand, clocks.clock, marks.minutes
+    from totals
+    cross join (values ('calendar'), ('business')) as clocks(clock)
+    cross join (
+        select unnest([1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720,
+                       1080, 1440, 2160, 2880, 4320, 7200, 10080])::double as minutes
+    ) as marks
+
+    union
+
+    select brand_targets.brand, clocks.clock, brand_targets.target_minutes
+    from brand_targets
+    cross join (values ('calendar'), ('business')) as clocks(clock)
+),
+
+grid_end as (select max(minutes) as minutes from grid),
+
+observed_minutes as (
+    -- observations on the grid's span and their whole elapsed minute (the later ones only
+    -- count as still observed: all conversations minus those up to a threshold)
+    select *, floor(minutes)::bigint as minute
+    from observed
+    where minutes <= (select minutes from grid_end)
+),
+
+thresholds as (
+    -- the censoring times on the grid's span, with how many are censored there, and the grid
+    select brand, clock, minutes, floor(minutes)::bigint as minute, sum(censored) as censored,
+        bool_or(on_grid) as on_grid
+    from (
+        select brand, clock, minutes, 1 as censored, false as on_grid
+        from observed_minutes
+        where not event
+
+        union all
+
+        select brand, clock, minutes, 0, true from grid
+    )
+    group by brand, clock, minutes
+),
+
+per_minute as (
+    -- counts as doubles (exact below 2^53): running sums of doubles are twice as fast as of
+    -- integers, which DuckDB widens to 128 bits
+    select brand, clock, minute, count(*)::double as observed,
+        count(*) filter (where event)::double as answered
+    from observed_minutes
+    group by brand, clock, minute
+),
+
+minute_totals as (
+    -- observations and answers in the whole minutes before each minute with observations or
+    -- on the grid (a censoring time's minute has its own observation): running sums over the
+    -- minutes, less the minute's own counts
+    select
+        brand,
+        clock,
+        minute,
+        sum(observed) over upto - observed as observed,
+        sum(answered) over upto - answered as answered
+    from (
+        select brand, clock, minute, sum(observed) as observed, sum(answered) as answered
+        from (
+            select brand, clock, minute, observed, answered
+            from per_minute
+
+            union all
+
+            select brand, clock, minute, 0, 0
+            from thresholds
+            where on_grid
+        )
+        group by brand, clock, minute
+    )
+    window upto as (partition by brand, clock order by minute rows unbounded preceding)
+),
+
+before_minute as (
+    -- observations and answers in the whole minutes before each threshold's minute
+    select thresholds.brand, thresholds.clock, thresholds.minutes, minute_totals.observed,
+        minute_totals.answered
+    from thresholds
+    join minute_totals using (brand, clock, minute)
+),
+
+in_own_minute as (
+    -- observations and answers at or before each threshold within the threshold's minute: for
+    -- a whole-minute threshold (the grid's, mostly) only those exactly at it, matched by
+    -- value, so that a busy early minute is not paired with every observation in it
+    select
+        thresholds.brand,
+        thresholds.clock,
+        thresholds.minutes,
+        count(observed.minutes) as observed,
+        count(*) filter (where observed.event) as answered
+    from thresholds
+    left join observed_minutes as observed
+      on observed.brand = thresholds.brand
+     and observed.clock = thresholds.clock
+     and observed.minute = thresholds.minute
+     and observed.minutes <= thresholds.minutes
+    where thresholds.minutes <> thresholds.minute
+    group by thresholds.brand, thresholds.clock, thresholds.minutes
+
+    union all
+
+    select
+        thresholds.brand,
+        thresholds.clock,
+        thresholds.minutes,
+        count(observed.minutes) as observed,
+        count(*) filter (where observed.event) as answered
+    from thresholds
+    left join observed_minutes as observed
+      on observed.brand = thresholds.brand
+     and observed.clock = thresholds.clock
+     and observed.minutes = thresholds.minutes
+    where thresholds.minutes = thresholds.minute
+    group by thresholds.brand, thresholds.clock, thresholds.minutes
+),
+
+counted as (
+    -- at each threshold: answered and censored at or before it, observed after it
+    select
+        thresholds.brand,
+        thresholds.clock,
+        thresholds.minutes,
+        thresholds.censored,
+        thresholds.on_grid,
+        totals.conversations,
+        before_minute.answered + in_own_minute.answered as answered_by,
+        before_minute.observed + in_own_minute.observed
+            - before_minute.answered - in_own_minute.answered as censored_by,
+        totals.conversations - before_minute.observed - in_own_minute.observed as after
+    from thresholds
+    join before_minute using (brand, clock, minutes)
+    join in_own_minute using (brand, clock, minutes)
+    join totals using (brand)
+),
+
+censoring_steps as (
+    -- at risk after the previous censoring time (or all conversations before the first)
+    select
+        *,
+        coalesce(
+            last_value(case when censored > 0 then after end ignore nulls) over (
+                partition by brand, clock order by minutes
+                rows between unbounded preceding and 1 preceding),
+            conversations) as before
+    from counted
+),
+
+km as (
+    -- the answers since the previous censoring time multiply the survival by (at risk after
+    -- them) / (at risk after that censoring time); at a grid minute, the product up to the
+    -- last censoring time at or before it times the answers since then
+    select
+        *,
+        sum(case
+                when censored > 0 and after + censored < before
+                    then ln(1 - (before - after - censored) / before)
+                else 0
+            end) over running as log_survival,
+        coalesce(last_value(case when censored > 0 then after end ignore nulls) over running,
+                 conversations) as after_last_censoring
+    from censoring_steps
+    window running as (partition by brand, clock order by minutes rows unbounded preceding)
+),
+
+final as (
+    select
+        km.brand,
+        km.clock,
+        km.minutes,
+        km.conversations,
+        km.answered_by::bigint as answered_by,
+        km.censored_by::bigint as censored_by,
+        km.after::bigint as waiting_after,
+        case
+            when km.after = 0 and km.after_last_censoring > 0 then 1.0
+            when km.after < km.after_last_censoring
+                then 1 - exp(km.log_survival
+                             + ln(1 - (km.after_last_censoring - km.after)
+                                      / km.after_last_censoring))
+            else 1 - exp(km.log_survival)
+        end as share_answered_km,
+        km.answered_by / km.conversations as share_answered,
+        km.minutes in (
+            select target_minutes from brand_targets where brand_targets.brand = km.brand
+        ) as is_target
+    from km
+    where km.on_grid
+      and ($horizon_minutes::double is null or km.minutes <= $horizon_minutes::double)
+)
+
+select * from final
+order by brand, clock desc, minutes
