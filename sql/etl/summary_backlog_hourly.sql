@@ -23,6 +23,15 @@
 -- found by start day (running sums per start day), then by start mark within that day, then
 -- in the start-ordered list of that mark's conversations still waiting.
 -- Choice: marks as whole hours since 1970 (integer arithmetic on epoch microseconds, UTC).
+-- Choice: after an incremental derive, when the marks before the first recomputed one are
+-- stored and still right (that first mark is the first changed hour or the one after the last
+-- stored, not cut by the window, and the mark before it is stored), each brand's first mark
+-- and stale count before it come from the stored row at that mark (the brands with one) and
+-- from `scoped` (a brand without one starts at or after the first mark, so all its
+-- conversations are there), instead of two scans of every conversation (0.8 CPU s at 30M
+-- rows). Both give the same rows: the stored stale count at mark m is the count of every
+-- conversation turned stale by m less those answered after turning stale by m, and a changed
+-- conversation's steps are all at or after the first changed hour.
 -- params: none ($dm_handoff_hours is given to every summary step; unused here)
 create table if not exists summary_backlog_hourly (
     brand varchar,
@@ -48,24 +57,48 @@ stored as (
         (select max(epoch_us(hour)) // 3600000000 from summary_backlog_hourly) as last_stored
 ),
 
-last_mark as (select epoch_us(max(created_at)) // 3600000000 as mark from messages)
+last_mark as (select epoch_us(max(created_at)) // 3600000000 as mark from messages),
+
+after_stored as (
+    -- the first changed hour, and at the latest the mark after the last one stored (the data
+    -- may have grown past it); NULL when every mark is asked for (no summary_first_hour from
+    -- etl/summaries.py) or nothing is stored
+    select
+        case
+            when not every_hour and last_stored is not null
+                then least(coalesce(first_changed, last_stored + 1), last_stored + 1)
+        end as mark,
+        (select min(epoch_us(hour)) // 3600000000 from summary_backlog_hourly) as first_stored
+    from stored
+)
 
 select
-    -- the first mark to recompute: the first changed hour, and at the latest the mark after
-    -- the last one stored (the data may have grown past it); every mark when asked (no
-    -- summary_first_hour from etl/summaries.py) or when nothing is stored; never before the
+    -- the first mark to recompute: that one, else each brand's first; never before the
     -- window (the last 2,880 marks)
     greatest(
-        case
-            when every_hour or last_stored is null
-                then (select min(epoch_us(started_at)) // 3600000000 from conversations)
-            else least(coalesce(first_changed, last_stored + 1), last_stored + 1)
-        end,
+        coalesce(
+            after_stored.mark,
+            (select min(epoch_us(started_at)) // 3600000000 from conversations)
+        ),
         last_mark.mark - 2879
     ) as first_mark,
-    last_mark.mark as last_mark
-from stored
+    last_mark.mark as last_mark,
+    -- whether the stored mark before it gives the brands and the stale counts before it
+    coalesce(after_stored.mark >= last_mark.mark - 2879
+             and after_stored.mark - 1 >= after_stored.first_stored, false) as from_stored
+from after_stored
 cross join last_mark;
+
+set variable summary_backlog_from_stored = (select from_stored from summary_backlog_bounds);
+
+create or replace temp table summary_backlog_before as
+-- the stored row at the mark before the first recomputed, per brand that has one (only when
+-- it is used), read before the delete below can drop it (when it leaves the window)
+select summary_backlog_hourly.brand, summary_backlog_hourly.stale
+from summary_backlog_hourly
+cross join summary_backlog_bounds as bounds
+where bounds.from_stored
+  and epoch_us(summary_backlog_hourly.hour) // 3600000000 = bounds.first_mark - 1;
 
 delete from summary_backlog_hourly
 where epoch_us(hour) // 3600000000 >= (select first_mark from summary_backlog_bounds)
@@ -94,11 +127,28 @@ scoped as (
 ),
 
 brands as (
-    -- each brand's first hour mark: the hour of its first conversation
-    select brand, min(epoch_us(started_at)) // 3600000000 as first_mark
-    from conversations
-    where brand is not null
-      and handoff_of is null
+    -- each brand's first hour mark: the hour of its first conversation, from every
+    -- conversation; or, from stored rows, the mark before the first recomputed for a brand
+    -- stored there (the grid starts at the first recomputed either way) and the first start
+    -- in `scoped` for the others
+    select brand, min(first_mark) as first_mark
+    from (
+        select brand, epoch_us(started_at) // 3600000000 as first_mark
+        from conversations
+        where brand is not null
+          and handoff_of is null
+          and not getvariable('summary_backlog_from_stored')
+
+        union all
+
+        select brand, (select first_mark - 1 from bounds) from summary_backlog_before
+
+        union all
+
+        select brand, started_us // 3600000000
+        from scoped
+        where getvariable('summary_backlog_from_stored')
+    )
     group by brand
 ),
 
@@ -312,9 +362,13 @@ medians as (
 ),
 
 stale_before as (
-    -- the stale count at the mark before the first one recomputed, from every conversation
-    -- (the steps of stale_steps summed up to that mark; the window may start after
-    -- conversations that turned stale long before it)
+    -- the stale count at the mark before the first one recomputed: stored, or from every
+    -- conversation (the steps of stale_steps summed up to that mark; the window may start
+    -- after conversations that turned stale long before it)
+    select brand, stale from summary_backlog_before
+
+    union all
+
     select
         brand,
         count(*) filter (where (stale_us - 1) // 3600000000 + 1 < first_mark)
@@ -328,6 +382,7 @@ stale_before as (
         from conversations
         where brand is not null
           and handoff_of is null
+          and not getvariable('summary_backlog_from_stored')
     )
     cross join bounds
     where response_us > stale_us
@@ -407,4 +462,8 @@ order by hour, brand;
 
 drop table summary_backlog_bounds;
 
+drop table summary_backlog_before;
+
 drop table summary_first_hour;
+
+reset variable summary_backlog_from_stored;
