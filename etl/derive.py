@@ -13,6 +13,7 @@ import duckdb
 import sql
 from etl import derive_scope, summaries
 from etl.config import Config, source_digest
+from etl.side_connection import SideConnection
 from etl.settings import DM_HANDOFF_HOURS
 
 STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_replies",
@@ -57,5 +58,11 @@ def rebuild(con, config: Config, full: bool = False) -> None:
         for step in STEPS:
             sql.execute_script(con, step, params)
         mode = "full"
-    summaries.refresh(con, summary_steps(), params, incremental=mode != "full")
+        summaries.refresh(con, summary_steps(), params, incremental=False)
+    else:
+        # the whole-table steps and the summaries read what the derive merged and write
+        # tables of their own: on two connections, side by side (etl/side_connection.py)
+        with SideConnection(con) as side:
+            side.submit(lambda cursor: derive_scope.run_global(cursor, STEPS, params))
+            summaries.refresh(con, summary_steps(), params, incremental=True, side=side)
     derive_scope.save_state(con, fingerprint, mode)

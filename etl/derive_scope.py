@@ -54,7 +54,8 @@ def save_state(con, fingerprint_: str, mode: str) -> None:
 
 def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str) -> str | None:
     """Derive incrementally if that is exact and worth it; returns the mode it ran in
-    ('incremental: ...'), or None with nothing changed when the caller must derive in full."""
+    ('incremental: ...'), or None with nothing changed when the caller must derive in full.
+    The caller then runs `run_global`."""
     stored, _ = last_state(con)
     if stored != fingerprint_:
         return None
@@ -79,7 +80,6 @@ def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str
         if scope > MAX_SHARE * total:
             return None
         if scope == 0:
-            _run_global(con, steps, params)
             return "incremental: nothing new"
         _run_in_scope(con, database, steps, params)
         # a brand account nobody foresaw (scope_new_accounts.sql) could brand old messages
@@ -90,11 +90,12 @@ def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str
         sql.execute_script(con, "etl/scope_summary_hours")
     finally:
         con.execute(f"detach {SCOPE_DB}")
-    _run_global(con, steps, params)
     return f"incremental: {scope:,} of {total:,} messages ({new:,} new)"
 
 
-def _run_global(con, steps: tuple[str, ...], params: dict) -> None:
+def run_global(con, steps: tuple[str, ...], params: dict) -> None:
+    """The whole-table steps (GLOBAL_STEPS) on the loaded database: after an incremental
+    derive, whichever mode it returned, the caller runs them (etl/derive.py)."""
     for step in steps:
         if step in GLOBAL_STEPS:
             sql.execute_script(con, step, params)

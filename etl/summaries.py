@@ -14,7 +14,8 @@ hours too, e.g. a backlog; they may depend only on the conversations' brand, sta
 response and DM handoff, and on the end of the data) recomputes its rows from the first hour
 where one of those changed (sql/etl/scope_summary_first_hour.sql), given to it in temp table
 summary_first_hour after an incremental derive; after a full one, or when its SQL changed, its
-table is dropped and it recomputes every row.
+table is dropped and it recomputes every row. After an incremental derive these run on a second
+connection (etl/side_connection.py), side by side with the others.
 
 A summary file opts in with the line BY_HOUR_MARK in its header, which states the contract this
 relies on: summary_X.sql creates the table summary_X with a column `hour` (the top of a UTC
@@ -36,6 +37,7 @@ from __future__ import annotations
 import hashlib
 
 import sql
+from etl.side_connection import SideConnection
 
 SCOPE_DB = "summary_scope"
 DIGEST_KEY = "summary_digest:"
@@ -57,13 +59,17 @@ IN_HOURS = ("{column} >= getvariable('summary_hours_from') "
             "and epoch_us({column}) // 3600000000 in (select hour_mark from summary_hours)")
 
 
-def refresh(con, steps: list[str], params: dict, incremental: bool) -> None:
-    """Bring every summary of `steps` up to date after a derive (incremental or full)."""
+def refresh(con, steps: list[str], params: dict, incremental: bool,
+            side: SideConnection | None = None) -> None:
+    """Bring every summary of `steps` up to date after a derive (incremental or full). The
+    FROM_HOUR_MARK summaries run on `side` when given (their tables are their own, and they
+    read only conversations and messages, which the others do not write), the others on
+    `con`."""
     stored = _stored_digests(con)
     by_hours = [step for step in steps if incremental and _refreshable(con, step, stored)]
     for step in steps:
         if _has_mark(step, FROM_HOUR_MARK):
-            _refresh_from_first_hour(con, step, params, incremental, stored)
+            _refresh_from_first_hour(con, step, params, incremental, stored, side)
         elif step not in by_hours:
             sql.execute_script(con, step, params)
     if by_hours and _hours_pending(con):
@@ -97,16 +103,29 @@ def _unchanged(con, step: str, stored: dict[str, str]) -> bool:
 
 
 def _refresh_from_first_hour(con, step: str, params: dict, incremental: bool,
-                             stored: dict[str, str]) -> None:
+                             stored: dict[str, str], side: SideConnection | None) -> None:
     """A FROM_HOUR_MARK summary: nothing to do when an incremental derive changed nothing; its
-    rows from the first changed hour on after one that did; all of them otherwise."""
+    rows from the first changed hour on after one that did; all of them otherwise. On `side`
+    when given, else on `con`."""
     if incremental and _unchanged(con, step, stored):
         if not _hours_pending(con):
             return
-        sql.execute_script(con, "etl/scope_summary_first_hour")
+        first = sql.one(con, "etl/scope_summary_first_hour")
+        prepare = ("etl/scope_summary_first_hour_table", first)
     else:
-        con.execute(f"drop table if exists {_table(step)}")  # sql-identifier: a summary file's name
-    sql.execute_script(con, step, params)
+        prepare = None
+
+    def job(connection) -> None:
+        if prepare:
+            sql.execute_script(connection, *prepare)
+        else:
+            connection.execute(f"drop table if exists {_table(step)}")  # sql-identifier: a summary file's name
+        sql.execute_script(connection, step, params)
+
+    if side is None:
+        job(con)
+    else:
+        side.submit(job)
 
 
 def _hours_pending(con) -> bool:

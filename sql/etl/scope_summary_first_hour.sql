@@ -8,11 +8,10 @@
 -- stored hour). A message can make an older one count (a brand DM sent before becomes a
 -- conversation's first response once the customer answers it): hence both versions' times,
 -- not the hours of the messages loaded.
--- -> temp table summary_first_hour (every_hour false; hour_mark: whole hours since 1970, NULL
--- when no such row changed).
+-- -> one row: hour_mark (whole hours since 1970, NULL when no such row changed), which
+-- etl/summaries.py hands to those summaries in temp table summary_first_hour
+-- (scope_summary_first_hour_table.sql) on the connection that runs them.
 -- params: none
-create or replace temp table summary_first_hour as
-
 with
 
 versions as (
@@ -39,5 +38,5 @@ changed_times as (
     from versions
 )
 
-select false as every_hour, min(epoch_us(changed_at)) // 3600000000 as hour_mark
+select min(epoch_us(changed_at)) // 3600000000 as hour_mark
 from changed_times;
