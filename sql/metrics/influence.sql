@@ -33,6 +33,8 @@ scoped as (
 ),
 
 targets as (
+    -- each brand's target (the brands from summary_brands, every brand with conversations:
+    -- reading them from `scoped` would make DuckDB store all its rows for a second reader)
     select
         brands.brand,
         coalesce(
@@ -42,7 +44,8 @@ targets as (
              where fallback.brand is null and fallback.is_primary),
             60
         ) as target_minutes
-    from (select distinct brand from scoped) as brands
+    from summary_brands as brands
+    where len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brands.brand)
 ),
 
 by_band as (
