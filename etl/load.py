@@ -1,7 +1,8 @@
 """Load: save staged messages (idempotent upsert by id), quarantine rejects, record the run.
 
-Every source fills the temp table `staged` (the canonical message shape plus `record`, `raw` and
-`reject_reason`, see sql/etl/normalize_twcs.sql); `save_staged` is the only code that writes
+Every source fills the temp table `staged_rows`, read through the view `staged` (the canonical
+message shape plus `record`, `raw`, `reject_reason` and the sentiment columns the scorer fills,
+see sql/etl/normalize_twcs.sql); `save_staged` is the only code that writes
 messages. Each run reconciles: records read = loaded + duplicates + rejected, or it fails.
 """
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _load_one_twcs(con, layout: twcs.CsvLayout, progress: Progress) -> RunSummar
 def _normalize_twcs(con) -> int:
     """Map the view raw_twcs into staged (normalize_twcs.sql); the number of records it read."""
     sql.execute_script(con, "etl/normalize_twcs", {"source": "twcs", "now": _now()})
-    return con.execute("select count(*) from staged_twcs").fetchall()[0][0]
+    return con.execute("select count(*) from staged_rows").fetchall()[0][0]
 
 
 
@@ -108,7 +109,7 @@ def save_staged(con, run: RunSummary, records_read: int, parse_rejects: list[Rej
     sql.execute_script(con, "etl/save_messages")
     counts = sql.one(con, "etl/run_counts")
     all_new = counts["duplicates"] + counts["conflicts"] == 0
-    sentiment.score_staged(con)          # the insert writes inbound rows with their scores
+    sentiment.score_staged(con)          # into the staged rows: the insert writes them
     sql.execute_script(con, "etl/insert_messages" if all_new else "etl/insert_new_messages",
                        {"run_id": run.run_id})
     sentiment.forget_scores(con)

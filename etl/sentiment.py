@@ -97,13 +97,15 @@ def score_texts(texts, con: duckdb.DuckDBPyConnection | None = None, care: bool 
 
 
 def score_staged(con: duckdb.DuckDBPyConnection, care: bool = True) -> None:
-    """Score the mappable inbound records of the temp table `staged` before they are saved:
-    temp table sentiment_scores(id = record, score, label), which insert_messages.sql writes
-    with the rows. Call `forget_scores` once they are saved.
+    """Score the mappable inbound records of the view `staged` before they are saved: their
+    sentiment and sentiment_label are written into the staged rows (temp table staged_rows),
+    which insert_messages.sql then saves with one plain scan. Call `forget_scores` once they
+    are saved.
     """
     load_lexicon(con)
     sql.execute_script(con, "etl/sentiment_stage_staged")
     _score_input(con, care)
+    sql.execute_script(con, "etl/sentiment_save_staged")
 
 
 def forget_scores(con: duckdb.DuckDBPyConnection) -> None:

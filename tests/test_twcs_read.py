@@ -76,7 +76,7 @@ def test_rebuilt_raw_is_the_raw_record(twcs_5000, tmp_path):
     con = _connect()
     raw = _read(con, path)
     assert raw.parser == "duckdb" and raw.parsed == 600
-    rebuilt = con.execute("select count(*) from staged_twcs where raw is null").fetchall()[0][0]
+    rebuilt = con.execute("select count(*) from staged_rows where raw is null").fetchall()[0][0]
     # mapped records whose raw is kept, by the field that mapping rewrote
     kept = con.execute(
         "select count(*) filter (where raw->>'tweet_id' is distinct from message_id), "
@@ -85,7 +85,7 @@ def test_rebuilt_raw_is_the_raw_record(twcs_5000, tmp_path):
         "count(*) filter (where raw->>'text' is distinct from text), "
         "count(*) filter (where raw->>'response_tweet_id' is distinct from response_ids), "
         "count(*) filter (where raw->>'in_response_to_tweet_id' is distinct from in_reply_to_id) "
-        "from staged_twcs where reject_reason is null and raw is not null").fetchall()[0]
+        "from staged_rows where reject_reason is null and raw is not null").fetchall()[0]
     assert rebuilt >= 400 and all(kept), kept      # the unedited 2/3 rebuilt; every rewrite seen
     differ = con.execute(
         f"select count(*) from staged join ({RAW_JSON_OF_THE_VIEW}) as parsed using (record) "

@@ -1,7 +1,7 @@
 -- insert_new_messages.sql: the mappable staged records save_messages.sql did not judge a
 -- duplicate or a conflict become messages, in record order (sorted: the join that leaves the
--- others out does not keep the file's order). Inbound rows carry their sentiment from temp table
--- sentiment_scores (etl.sentiment.score_staged, keyed by record).
+-- others out does not keep the file's order). Inbound rows carry the sentiment
+-- etl.sentiment.score_staged wrote into the staged rows.
 -- params: $run_id
 insert into messages (
     message_id, brand, channel, direction, author_id, author_followers, created_at, text,
@@ -10,10 +10,9 @@ insert into messages (
 )
 select
     message_id, brand, channel, direction, author_id, author_followers, created_at, text,
-    in_reply_to_id, null, source, scores.score, scores.label, response_ids,
+    in_reply_to_id, null, source, sentiment, sentiment_label, response_ids,
     dm_conversation_id, $run_id
 from staged
-left join sentiment_scores as scores on scores.id = staged.record
 where reject_reason is null
   and record not in (select record from classified where outcome <> 'new')
 order by record;

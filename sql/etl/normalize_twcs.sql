@@ -1,12 +1,14 @@
 -- normalize_twcs.sql: one row per raw twcs record (the view raw_twcs, read here once), mapped to
--- the canonical message shape, in the temp table staged_twcs; the view `staged` adds what every
+-- the canonical message shape, in the temp table staged_rows; the view `staged` adds what every
 -- source gives save_messages.sql: `record` (1, 2, ... in file order) and `raw`.
+-- sentiment and sentiment_label start NULL: etl.sentiment.score_staged fills them for the
+-- mappable inbound rows (sentiment_save_staged.sql), so the insert is a plain scan.
 -- A record that cannot be mapped keeps its raw fields (raw, JSON) and gets a reject_reason.
 -- For the others the raw record is rebuilt only where save_messages asks for it (the copies of
--- an id it must compare): staged_twcs keeps raw only where mapping changed a field's text,
+-- an id it must compare): staged_rows keeps raw only where mapping changed a field's text,
 -- and raw created_at. Building raw for every row would cost more than the rest of this file.
 -- params: $source (text), $now (timestamptz: later timestamps are 'in the future')
-create or replace temp table staged_twcs as
+create or replace temp table staged_rows as
 
 with
 
@@ -125,13 +127,15 @@ final as (
                 })::varchar
         end as raw,
         raw_created_at,
-        reject_reason
+        reject_reason,
+        null::double as sentiment,
+        null::varchar as sentiment_label
     from checked
 )
 
 select * from final;
 
--- staged: record numbers come from staged_twcs's row ids (it was written in file order);
+-- staged: record numbers come from staged_rows's row ids (it was written in file order);
 -- raw is the one kept, else rebuilt from the mapped fields (equal to the raw ones there).
 create or replace temp view staged as
 select
@@ -157,5 +161,7 @@ select
         response_tweet_id: response_ids,
         in_response_to_tweet_id: in_reply_to_id
     })::varchar) as raw,
-    reject_reason
-from staged_twcs;
+    reject_reason,
+    sentiment,
+    sentiment_label
+from staged_rows;

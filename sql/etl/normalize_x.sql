@@ -11,8 +11,11 @@
 -- author_followers: public_metrics.followers_count of the author (expansion author_id/sender_id).
 -- Retweets and DM events that are not messages (ParticipantsJoin/Leave) are not care messages:
 --   they are quarantined in `rejected` with their reason, so every record read is accounted for.
+-- Stored in temp table staged_rows, in record order (record k is row k); the view `staged` adds
+-- `record` from the row id, as normalize_twcs.sql's does. sentiment and sentiment_label start
+-- NULL: etl.sentiment.score_staged fills them (sentiment_save_staged.sql).
 -- params: $file_no, $source, $now (timestamptz: later timestamps are 'in the future')
-create or replace temp table staged as
+create or replace temp table staged_rows as
 
 with
 
@@ -117,10 +120,18 @@ final as (
         dm_conversation_id,
         $source::varchar as source,
         raw,
-        reject_reason
+        reject_reason,
+        null::double as sentiment,
+        null::varchar as sentiment_label
     from checked
 )
 
--- stored in record order: insert_messages.sql pairs the rows with their scores by position
-select * from final
+-- stored in record order: row k is record k, which the view staged gives back
+select * exclude (record) from final
 order by record;
+
+create or replace temp view staged as
+select
+    rowid + 1 as record,
+    *
+from staged_rows;
