@@ -16,8 +16,15 @@ from etl.config import Config, source_digest
 from etl.side_connection import SideConnection
 from etl.settings import DM_HANDOFF_HOURS
 
-STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_replies",
-         "etl/derive_campaigns", "etl/derive_conversations")
+STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_outbound_flags",
+         "etl/derive_campaigns", "etl/derive_replies", "etl/derive_conversations")
+# A full derive runs derive_campaigns on a second connection of the same database
+# (etl/side_connection.py) beside derive_replies, whose insert runs on one thread (positional
+# joins): campaigns reads only stored tables (messages with the keys derive_threads writes,
+# events) and writes event_matches, which derive_conversations reads. Its plan and CPU are the
+# same whichever optimizer setting the other connection has set (DuckDB's
+# disabled_optimizers is global, and derive_replies sets it).
+SIDE_STEP, SIDE_READER = "etl/derive_campaigns", "etl/derive_conversations"
 SQL_DIR = Path(sql.__file__).resolve().parent
 
 
@@ -55,8 +62,7 @@ def rebuild(con, config: Config, full: bool = False) -> None:
         except duckdb.Error:
             mode = None   # e.g. a derived table of an older layout: the full derive replaces it
     if mode is None:
-        for step in STEPS:
-            sql.execute_script(con, step, params)
+        derive_all(con, params)
         mode = "full"
         summaries.refresh(con, summary_steps(), params, incremental=False)
     else:
@@ -66,3 +72,17 @@ def rebuild(con, config: Config, full: bool = False) -> None:
             side.submit(lambda cursor: derive_scope.run_global(cursor, STEPS, params))
             summaries.refresh(con, summary_steps(), params, incremental=True, side=side)
     derive_scope.save_state(con, fingerprint, mode)
+
+
+def derive_all(con, params: dict) -> None:
+    """Every step over all messages, in order; SIDE_STEP on a second connection, beside the
+    steps after it, until SIDE_READER needs its table."""
+    until = STEPS.index(SIDE_READER)
+    with SideConnection(con) as side:
+        for step in STEPS[:until]:
+            if step == SIDE_STEP:
+                side.submit(lambda cursor, step=step: sql.execute_script(cursor, step, params))
+            else:
+                sql.execute_script(con, step, params)
+    for step in STEPS[until:]:
+        sql.execute_script(con, step, params)

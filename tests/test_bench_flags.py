@@ -1,4 +1,4 @@
-"""derive_replies.sql judges each distinct reply text once, after dropping the @handles it opens
+"""derive_outbound_flags.sql judges each distinct reply text once, after dropping the @handles it opens
 with (a performance shortcut). That is exact only while no rule reads those handles: this test
 runs the rules with and without the shortcut on real and generated replies and compares."""
 import duckdb
@@ -13,7 +13,7 @@ PER_ROW = "coalesce(text, '') as text"
 
 
 def _flags_statement() -> str:
-    statement = next(s for s in sql.split_statements(sql.text("etl/derive_replies"))
+    statement = next(s for s in sql.split_statements(sql.text("etl/derive_outbound_flags"))
                      if "create or replace temp table outbound_flags" in s)
     assert SHORTCUT in statement, "the shortcut changed: update this test with it"
     return statement

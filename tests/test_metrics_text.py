@@ -1,4 +1,4 @@
-"""Brand reply text rules (sql/etl/derive_replies.sql): DM redirects, off-channel referrals and
+"""Brand reply text rules (sql/etl/derive_outbound_flags.sql): DM redirects, off-channel referrals and
 agent signatures, each with positive and negative examples, loaded through the CLI. Many come
 from real replies in the public twcs data; `conversations` picks the flags up."""
 from __future__ import annotations
