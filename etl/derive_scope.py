@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 
 import sql
+from etl.side_connection import SideConnection
 
 MAX_SHARE = 0.25           # above this share of messages in scope, a full derive is cheaper
 SCOPE_DB = "derive_scope"
@@ -52,10 +53,12 @@ def save_state(con, fingerprint_: str, mode: str) -> None:
     sql.execute_script(con, "etl/derive_state_save", {"fingerprint": fingerprint_, "mode": mode})
 
 
-def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str) -> str | None:
+def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str,
+                    side: SideConnection) -> str | None:
     """Derive incrementally if that is exact and worth it; returns the mode it ran in
     ('incremental: ...'), or None with nothing changed when the caller must derive in full.
-    The caller then runs `run_global`."""
+    The replies are merged on `side` (its errors are raised when the caller closes it). The
+    caller then runs `run_global`."""
     stored, _ = last_state(con)
     if stored != fingerprint_:
         return None
@@ -86,11 +89,21 @@ def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str
         # anywhere: the full derive that follows sees it too (brand accounts only grow)
         if not _scope_tables(con) <= MERGED or _brand_accounts(con) != accounts_expected:
             return None
-        sql.execute_script(con, "etl/scope_merge")
-        sql.execute_script(con, "etl/scope_summary_hours")
+        _merge(con, side)
     finally:
         con.execute(f"detach {SCOPE_DB}")
     return f"incremental: {scope:,} of {total:,} messages ({new:,} new)"
+
+
+def _merge(con, side: SideConnection) -> None:
+    """Write the scope's rows back: the replies on `side`, the rest meanwhile on `con`."""
+    sql.execute_script(con, "etl/scope_touched_ids")
+    side.submit(lambda cursor: sql.execute_script(cursor, "etl/scope_merge_replies"))
+    try:
+        sql.execute_script(con, "etl/scope_merge")
+        sql.execute_script(con, "etl/scope_summary_hours")
+    finally:
+        side.wait()   # it reads derive_scope, which the caller detaches next
 
 
 def run_global(con, steps: tuple[str, ...], params: dict) -> None:

@@ -1,12 +1,13 @@
 """A second connection to the load's DuckDB instance that runs jobs in a thread meanwhile.
 
 Most statements of a one-day load keep one core busy (their inputs are one row group or less),
-and DuckDB releases the GIL while it executes: so a job given here (a summary, the business
-hours) runs on the second core while the caller's connection goes on. Jobs must not read what
-the caller's connection writes meanwhile, nor write what it reads; they see the committed
-state as of each of their statements, and see none of the caller's temp tables (DuckDB keeps
-those per connection). A job's error is raised by the `with` block's exit, after the thread
-has stopped; an error in the block itself stops the jobs not yet started.
+and DuckDB releases the GIL while it executes: so a job given here (a checkpoint, a merge, a
+summary) runs on the second core while the caller's connection goes on. Jobs must not read what
+the caller's connection writes meanwhile, nor write what it reads; they see the committed state
+as of each of their statements, and see none of the caller's temp tables (DuckDB keeps those per
+connection; attached databases are shared). A job's error is raised by close() (the `with`
+block's exit), after the thread has stopped; the jobs after a failed one are skipped, and an
+error in the `with` block skips the jobs not yet started.
 """
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ import threading
 from typing import Callable
 
 Job = Callable[[object], None]   # called with the second connection
-_STOP = None
+
+
+class _Stop:
+    """Put last: the thread ends."""
 
 
 class SideConnection:
@@ -31,20 +35,27 @@ class SideConnection:
     def submit(self, job: Job) -> None:
         self._jobs.put(job)
 
+    def wait(self) -> None:
+        """Until the jobs submitted so far have run or been skipped (errors: close())."""
+        done = threading.Event()
+        self._jobs.put(done)
+        done.wait()
+
     def _run(self) -> None:
-        while (job := self._jobs.get()) is not _STOP:
-            if self._error is not None or self._cancelled:
-                continue
-            try:
-                job(self._cursor)
-            except BaseException as exc:   # raised again in the caller's thread by close()
-                self._error = exc
+        while not isinstance(job := self._jobs.get(), _Stop):
+            if isinstance(job, threading.Event):
+                job.set()
+            elif self._error is None and not self._cancelled:
+                try:
+                    job(self._cursor)
+                except BaseException as exc:   # raised again in the caller's thread by close()
+                    self._error = exc
 
     def close(self, cancel: bool = False) -> None:
         """Wait for the jobs (or, with `cancel`, for the one running), then raise the first
         job's error, if any."""
         self._cancelled = cancel
-        self._jobs.put(_STOP)
+        self._jobs.put(_Stop())
         self._thread.join()
         self._cursor.close()
         if self._error is not None and not cancel:

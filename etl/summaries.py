@@ -66,13 +66,16 @@ def refresh(con, steps: list[str], params: dict, incremental: bool,
     read only conversations and messages, which the others do not write), the others on
     `con`."""
     stored = _stored_digests(con)
-    by_hours = [step for step in steps if incremental and _refreshable(con, step, stored)]
+    hour_tables = _hour_tables(con) if incremental else set()
+    kept = {step for step in steps if _unchanged(step, stored, hour_tables)}
+    pending = bool(kept) and _hours_pending(con)
+    by_hours = [step for step in steps if step in kept and _has_mark(step, BY_HOUR_MARK)]
     for step in steps:
         if _has_mark(step, FROM_HOUR_MARK):
-            _refresh_from_first_hour(con, step, params, incremental, stored, side)
+            _refresh_from_first_hour(con, step, params, step in kept, pending, side)
         elif step not in by_hours:
             sql.execute_script(con, step, params)
-    if by_hours and _hours_pending(con):
+    if by_hours and pending:
         _refresh_hours(con, by_hours, params)
     sql.execute_script(con, "etl/scope_summary_done")
     for step in steps:
@@ -87,28 +90,28 @@ def _stored_digests(con) -> dict[str, str]:
     return {row["key"][len(DIGEST_KEY):]: row["digest"] for row in rows}
 
 
-def _refreshable(con, step: str, stored: dict[str, str]) -> bool:
-    return _has_mark(step, BY_HOUR_MARK) and _unchanged(con, step, stored)
-
-
 def _has_mark(step: str, mark: str) -> bool:
     return any(line.startswith(mark) for line in sql.text(step).splitlines())
 
 
-def _unchanged(con, step: str, stored: dict[str, str]) -> bool:
+def _unchanged(step: str, stored: dict[str, str], hour_tables: set[str]) -> bool:
     """Whether the step's table was built by its current SQL (and has its `hour` column)."""
-    if stored.get(step) != _digest(step):
-        return False
-    return bool(sql.one(con, "etl/scope_summary_table", {"table": _table(step)})["refreshable"])
+    return stored.get(step) == _digest(step) and _table(step) in hour_tables
 
 
-def _refresh_from_first_hour(con, step: str, params: dict, incremental: bool,
-                             stored: dict[str, str], side: SideConnection | None) -> None:
-    """A FROM_HOUR_MARK summary: nothing to do when an incremental derive changed nothing; its
-    rows from the first changed hour on after one that did; all of them otherwise. On `side`
-    when given, else on `con`."""
-    if incremental and _unchanged(con, step, stored):
-        if not _hours_pending(con):
+def _hour_tables(con) -> set[str]:
+    """The tables of the current database with a column `hour` (read once per refresh:
+    listing the columns of every attached table costs a few ms each time)."""
+    return {row["table_name"] for row in sql.rows(con, "etl/scope_summary_hour_tables")}
+
+
+def _refresh_from_first_hour(con, step: str, params: dict, kept: bool, pending: bool,
+                             side: SideConnection | None) -> None:
+    """A FROM_HOUR_MARK summary: when its table is `kept` after an incremental derive,
+    nothing to do if that derive changed nothing (no hours `pending`), else its rows from the
+    first changed hour on; all of them otherwise. On `side` when given, else on `con`."""
+    if kept:
+        if not pending:
             return
         first = sql.one(con, "etl/scope_summary_first_hour")
         prepare = ("etl/scope_summary_first_hour_table", first)

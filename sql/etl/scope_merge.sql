@@ -11,6 +11,7 @@
 -- are unique per key, so one set EXCEPT over the keys on both sides finds those (whole rows
 -- are compared only there: ~6k of ~25k conversations in a one-day load). Stored rows are
 -- found on their key column, then read by row id (as in scope_copy.sql).
+-- The replies are merged by scope_merge_replies.sql, on a second connection meanwhile.
 -- Keeps temp tables scope_changed_keys (messages whose keys changed, the new ones included) and
 -- scope_changed_conversations (both versions of every conversation row deleted or inserted)
 -- for scope_summary_hours.sql and scope_summary_first_hour.sql. params: none
@@ -96,60 +97,6 @@ union all
 select conversation_id, started_at, handoff_of, brand, first_response_at
 from scope_rewritten
 where conversation_id in (select conversation_id from scope_changed);
-
-create or replace temp table scope_rewritten as
-select *
-from derive_scope.replies
-where reply_id in (select message_id from scope_touched);
-
-create or replace temp table scope_stored_rows as
-select rowid as row_id
-from replies
-where reply_id in (select message_id from scope_touched);
-
-create or replace temp table scope_stored as
-select replies.*
-from replies
-join scope_stored_rows on scope_stored_rows.row_id = replies.rowid;
-
-create or replace temp table scope_changed as
-
-with
-
-both_sides as (
-    select reply_id from scope_stored
-    where reply_id in (select reply_id from scope_rewritten)
-),
-
-differing as (
-    select reply_id from (
-        select * from scope_stored
-        where reply_id in (select reply_id from both_sides)
-        except
-        select * from scope_rewritten
-        where reply_id in (select reply_id from both_sides)
-    )
-),
-
-one_side as (
-    select reply_id from scope_stored
-    where reply_id not in (select reply_id from both_sides)
-    union all
-    select reply_id from scope_rewritten
-    where reply_id not in (select reply_id from both_sides)
-)
-
-select reply_id from differing
-union all
-select reply_id from one_side;
-
-delete from replies
-where reply_id in (select reply_id from scope_changed);
-
-insert into replies by name
-select *
-from scope_rewritten
-where reply_id in (select reply_id from scope_changed);
 
 create or replace temp table scope_rewritten as
 select *

@@ -1,0 +1,60 @@
+-- scope_merge_replies.sql: the replies part of scope_merge.sql (read its header), run on a
+-- second connection while the first merges messages, conversations and campaign matches
+-- (etl/derive_scope.py): the scope's replies of the touched messages written back where they
+-- differ from the stored ones. A temp table belongs to its connection, so the touched messages'
+-- ids come from derive_scope.touched_ids (scope_touched_ids.sql); this connection's temp
+-- tables scope_rewritten, scope_stored_rows, scope_stored and scope_changed are its own.
+-- params: none
+create or replace temp table scope_rewritten as
+select *
+from derive_scope.replies
+where reply_id in (select message_id from derive_scope.touched_ids);
+
+create or replace temp table scope_stored_rows as
+select rowid as row_id
+from replies
+where reply_id in (select message_id from derive_scope.touched_ids);
+
+create or replace temp table scope_stored as
+select replies.*
+from replies
+join scope_stored_rows on scope_stored_rows.row_id = replies.rowid;
+
+create or replace temp table scope_changed as
+
+with
+
+both_sides as (
+    select reply_id from scope_stored
+    where reply_id in (select reply_id from scope_rewritten)
+),
+
+differing as (
+    select reply_id from (
+        select * from scope_stored
+        where reply_id in (select reply_id from both_sides)
+        except
+        select * from scope_rewritten
+        where reply_id in (select reply_id from both_sides)
+    )
+),
+
+one_side as (
+    select reply_id from scope_stored
+    where reply_id not in (select reply_id from both_sides)
+    union all
+    select reply_id from scope_rewritten
+    where reply_id not in (select reply_id from both_sides)
+)
+
+select reply_id from differing
+union all
+select reply_id from one_side;
+
+delete from replies
+where reply_id in (select reply_id from scope_changed);
+
+insert into replies by name
+select *
+from scope_rewritten
+where reply_id in (select reply_id from scope_changed);
