@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bench import run
+from bench import pages, run
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,22 @@ def test_every_dashboard_query_is_timed_or_says_why_not(report):
         for q in s["queries"]:
             assert ("warm_ms" in q and q["rows"] >= 0) or q["skipped"].startswith("no typical")
         assert "overview" in s["pages"]
+
+
+def test_a_page_asking_for_one_brand_is_charged_for_that_one(report):
+    (all_brands,) = report["sizes"][0]["pages"]["scenarios"]
+    sla = all_brands["pages"]["sla"]["queries"]
+    assert "metrics/heatmap (one brand)" in sla and "metrics/heatmap" not in sla
+    timed = {q["query"]: q for q in all_brands["queries"]}
+    assert timed["metrics/heatmap (one brand)"]["rows"] == 168     # one brand's hours of week
+    assert timed["metrics/heatmap"]["rows"] > 168                  # every brand's, for other use
+
+
+def test_the_pages_still_ask_for_one_brand_where_the_bench_says_so():
+    for page, query in pages.ONE_BRAND:
+        source = (pages.ROOT / "dashboard" / "views" / f"{page}.py").read_text(encoding="utf-8")
+        calls = [line for line in source.splitlines() if f'"{query}"' in line]
+        assert calls and all("brands=[brand]" in line for line in calls), (page, query)
 
 
 def test_sql_timings_are_logged_per_statement_when_asked(monkeypatch, capsys):
