@@ -65,7 +65,10 @@ def rebuild(con, config: Config, full: bool = False) -> None:
     if mode is None:
         derive_all(con, params)
         mode = "full"
-        summaries.refresh(con, summary_steps(), params, incremental=False)
+        # as after an incremental derive: the from-first-hour summaries (the backlog) on a
+        # second connection, beside the others
+        with SideConnection(con) as side:
+            summaries.refresh(con, summary_steps(), params, incremental=False, side=side)
     derive_scope.save_state(con, fingerprint, mode)
 
 
