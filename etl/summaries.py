@@ -9,6 +9,13 @@ inputs are views, in an attached in-memory database, over the rows of `messages`
 `conversations` they need; the summary steps run there unchanged, and their rows for those hours
 replace the stored ones.
 
+A summary file whose header has the line BY_WEEK_MARK (rows of a UTC week from Monday, e.g.
+exact medians per day and per week, which no hour's rows can give) keys its rows by a column
+`week` (the top of the week's Monday); a row depends only on the conversations started in its
+week (not on the DM conversations that continue them; `messages`, if read, is read whole).
+After an incremental derive, the weeks holding an hour of summary_hours are recomputed from
+those conversations (sql/etl/scope_summary_week_rows.sql), as the hours are for BY_HOUR_MARK.
+
 A summary file whose header has the line FROM_HOUR_MARK (its rows of an hour depend on earlier
 hours too, e.g. a backlog; they may depend only on the conversations' brand, start, first
 response and DM handoff, and on the end of the data) recomputes its rows from the first hour
@@ -42,6 +49,7 @@ from etl.side_connection import SideConnection
 SCOPE_DB = "summary_scope"
 DIGEST_KEY = "summary_digest:"
 BY_HOUR_MARK = "-- refreshed by hour: "
+BY_WEEK_MARK = "-- refreshed by week: "
 FROM_HOUR_MARK = "-- refreshed from the first changed hour: "
 # the tables a summary reads in the refreshed hours, by what its header states after the mark
 # (the sentence may wrap over comment lines); anything else: both, as the general contract says
@@ -57,6 +65,9 @@ ROWS = {"messages": ("summary_message_rows", "etl/scope_summary_message_rows"),
 # a row of the refreshed hours; the bound first (scope_summary_hours.sql) skips older row groups
 IN_HOURS = ("{column} >= getvariable('summary_hours_from') "
             "and epoch_us({column}) // 3600000000 in (select hour_mark from summary_hours)")
+# a row of the refreshed weeks (scope_summary_week_rows.sql), by its `week` column
+IN_WEEKS = ("week >= getvariable('summary_weeks_from') "
+            "and epoch_us(week) // 86400000000 in (select week_day from summary_weeks)")
 
 
 def refresh(con, steps: list[str], params: dict, incremental: bool,
@@ -66,17 +77,20 @@ def refresh(con, steps: list[str], params: dict, incremental: bool,
     read only conversations and messages, which the others do not write), the others on
     `con`."""
     stored = _stored_digests(con)
-    hour_tables = _hour_tables(con) if incremental else set()
-    kept = {step for step in steps if _unchanged(step, stored, hour_tables)}
+    key_tables = _key_tables(con) if incremental else set()
+    kept = {step for step in steps if _unchanged(step, stored, key_tables)}
     pending = bool(kept) and _hours_pending(con)
     by_hours = [step for step in steps if step in kept and _has_mark(step, BY_HOUR_MARK)]
+    by_weeks = [step for step in steps if step in kept and _has_mark(step, BY_WEEK_MARK)]
     for step in steps:
         if _has_mark(step, FROM_HOUR_MARK):
             _refresh_from_first_hour(con, step, params, step in kept, pending, side)
-        elif step not in by_hours:
+        elif step not in by_hours and step not in by_weeks:
             sql.execute_script(con, step, params)
     if by_hours and pending:
         _refresh_hours(con, by_hours, params)
+    if by_weeks and pending:
+        _refresh_weeks(con, by_weeks, params)
     sql.execute_script(con, "etl/scope_summary_done")
     for step in steps:
         if stored.get(step) != _digest(step):   # an unchanged record is not written again
@@ -94,15 +108,19 @@ def _has_mark(step: str, mark: str) -> bool:
     return any(line.startswith(mark) for line in sql.text(step).splitlines())
 
 
-def _unchanged(step: str, stored: dict[str, str], hour_tables: set[str]) -> bool:
-    """Whether the step's table was built by its current SQL (and has its `hour` column)."""
-    return stored.get(step) == _digest(step) and _table(step) in hour_tables
+def _unchanged(step: str, stored: dict[str, str], key_tables: set[tuple[str, str]]) -> bool:
+    """Whether the step's table was built by its current SQL (and has the column its rows are
+    refreshed by: `week` for a BY_WEEK_MARK summary, else `hour`)."""
+    column = "week" if _has_mark(step, BY_WEEK_MARK) else "hour"
+    return stored.get(step) == _digest(step) and (_table(step), column) in key_tables
 
 
-def _hour_tables(con) -> set[str]:
-    """The tables of the current database with a column `hour` (read once per refresh:
-    listing the columns of every attached table costs a few ms each time)."""
-    return {row["table_name"] for row in sql.rows(con, "etl/scope_summary_hour_tables")}
+def _key_tables(con) -> set[tuple[str, str]]:
+    """(table, column) for the tables of the current database with a column `hour` or `week`
+    (read once per refresh: listing the columns of every attached table costs a few ms each
+    time)."""
+    return {(row["table_name"], row["column_name"])
+            for row in sql.rows(con, "etl/scope_summary_hour_tables")}
 
 
 def _refresh_from_first_hour(con, step: str, params: dict, kept: bool, pending: bool,
@@ -147,6 +165,29 @@ def _refresh_hours(con, steps: list[str], params: dict) -> None:
             _run_in_scope(con, database, step, params)
         for step in steps:
             _replace_hours(con, _table(step))
+    finally:
+        con.execute(f"detach {SCOPE_DB}")  # sql-identifier: a module constant
+
+
+def _refresh_weeks(con, steps: list[str], params: dict) -> None:
+    """BY_WEEK_MARK summaries: their rows of the weeks holding a refreshed hour, recomputed from
+    the conversations started in those weeks (read by row id; `messages` is read whole)."""
+    database = _ident(str(sql.one(con, "etl/current_database")["name"]))
+    sql.execute_script(con, "etl/scope_summary_week_rows")
+    source = f"{database}.main.conversations"  # sql-identifier: the quoted catalog name
+    con.execute(f"attach ':memory:' as {SCOPE_DB}")  # sql-identifier: a module constant
+    try:
+        con.execute(f"drop view if exists {SCOPE_DB}.messages")  # sql-identifier: constant
+        con.execute(f"create or replace view {SCOPE_DB}.conversations as "  # sql-identifier: module constants
+                    f"select * from {source} "
+                    "where rowid in (select row_id from summary_week_conversation_rows)")
+        for step in steps:
+            _run_in_scope(con, database, step, params)
+        for step in steps:
+            table = _table(step)
+            con.execute(f"delete from {table} where {IN_WEEKS}")  # sql-identifier: a summary file's name
+            con.execute(f"insert into {table} by name "  # sql-identifier: a summary file's name
+                        f"select * from {SCOPE_DB}.{table} where {IN_WEEKS}")
     finally:
         con.execute(f"detach {SCOPE_DB}")  # sql-identifier: a module constant
 

@@ -1,12 +1,21 @@
 """Overview: the headline numbers for the filtered brands and period, each with its change vs the
-previous period of the same length (both from one query, metrics/headline), and one chart per
-area linking to its page."""
+previous period of the same length (both from one query, dashboard/overview_headline: the
+figures of metrics/headline this page shows, on its clock), and one chart per area linking to
+its page."""
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import charts, data, routes, state, ui
 from dashboard.views import common
+
+# the columns dashboard/overview_headline leaves NULL on each clock (not shown on this page)
+NOT_COMPUTED = {
+    "calendar": ["frt_business_median_minutes", "frt_business_p90_minutes",
+                 "reply_latency_business_median_minutes"],
+    "business": ["frt_median_minutes", "frt_p90_minutes",
+                 "reply_latency_business_median_minutes"],
+}
 
 
 def page() -> None:
@@ -15,7 +24,9 @@ def page() -> None:
     if f is None:
         ui.missing_database()
         return
-    headline = data.run("metrics/headline", **f.params(), target_minutes=f.sla_minutes)
+    headline = data.run("dashboard/overview_headline", **f.params(),
+                        target_minutes=f.sla_minutes, clock=f.clock)
+    headline = headline.drop(columns=NOT_COMPUTED[f.clock])
     summary = common.period_rows(headline, "current")
     if summary.empty:
         ui.no_data()

@@ -2,12 +2,16 @@
 -- response_trend.sql: one row per brand and UTC period ($grain 'day' or 'week', weeks start on
 -- Monday) from the first to the last period with conversations in scope; periods without
 -- conversations are kept with 0 (a gap in the chart is a quiet day, not missing data).
--- Conversations: as in response-times, by the period they start in (one pass over them). FRT median / p90 over the
+-- Conversations: as in response-times, by the period they start in. FRT median / p90 over the
 -- answered ones (calendar and business clock). within_target / within_target_business: answered
 -- within (<=) target_minutes over all conversations of the period (unanswered in the
 -- denominator; recent periods are still open, so their shares can only grow).
 -- target_minutes: $target_minutes if given, else the brand's headline SLA target from
 -- carepulse.toml ([brands.X.sla] target_minutes, else [sla] target_minutes, else 60).
+-- How: the periods entirely inside [$start, $end) come from summary_overview_periods (the same
+-- figures per brand and period, kept per load) for a brand whose target is one of the four it
+-- counts (15, 60, 240, 1440 minutes: the dashboard's choices); the periods the bounds cut, and
+-- every period of a brand with another target, are computed from `conversations`.
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
 --         $grain ('day' | 'week'), $target_minutes (double; null = from the configuration)
 -- default: grain = day (day | week)
@@ -22,47 +26,144 @@ checked as (
         end as grain
 ),
 
-scoped as (
-    -- the period as whole UTC days since 1970 (integer arithmetic: date_trunc on timestamptz
-    -- costs as much as the rest of the query); weeks start on Monday (1970-01-01 was a
-    -- Thursday, 3 days after one)
+whole as (
+    -- the whole periods, as whole UTC days since 1970 (integer arithmetic: date_trunc on
+    -- timestamptz costs as much as the rest of the query): [first_day, end_day), from the first
+    -- period start at or after $start (first_from, at the earliest day 1: integer division
+    -- truncates towards zero, so day 0 is not one day wide) to the last one at or before $end
+    -- (end_before); weeks start on Monday, the days d with (d + 3) % 7 = 0 (1970-01-01 was a
+    -- Thursday). first_day >= end_day when there is none.
     select
-        brand,
-        answered,
-        first_response_minutes,
-        first_response_business_minutes,
-        case
-            when checked.grain = 'week'
-                then epoch_us(started_at) // 86400000000
-                     - (epoch_us(started_at) // 86400000000 + 3) % 7
-            else epoch_us(started_at) // 86400000000
-        end as period_day
-    from conversations
-    cross join checked
-    where brand is not null
-      and handoff_of is null
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
-      and started_at >= $start::timestamptz
-      and started_at < $end::timestamptz
+        first_day,
+        end_day,
+        make_timestamptz(first_day * 86400000000) as whole_from,
+        make_timestamptz(greatest(end_day, first_day) * 86400000000) as whole_to
+    from (
+        select
+            case
+                when grain = 'week' then 7 * ((first_from + 9) // 7) - 3
+                else first_from
+            end as first_day,
+            case
+                when grain = 'week' then 7 * ((end_before + 3) // 7) - 3
+                else end_before
+            end as end_day
+        from checked
+        cross join (
+            select
+                greatest((epoch_us($start::timestamptz) + 86399999999) // 86400000000, 1)
+                    as first_from,
+                epoch_us($end::timestamptz) // 86400000000 as end_before
+        )
+    )
 ),
 
 targets as (
     -- every brand with conversations (summary_brands: a few rows, so that the period's rows
-    -- are not scanned once more for their brands)
+    -- are not scanned once more for their brands), and whether the summary counts its target
     select
-        brands.brand,
-        coalesce(
-            $target_minutes::double,
-            (select max(target_minutes) from config_sla as own
-             where lower(own.brand) = lower(brands.brand) and own.is_primary),
-            (select max(target_minutes) from config_sla as fallback
-             where fallback.brand is null and fallback.is_primary),
-            60
-        ) as target_minutes
-    from summary_brands as brands
+        brand,
+        target_minutes,
+        target_minutes in (15, 60, 240, 1440) as summarized
+    from (
+        select
+            brands.brand,
+            coalesce(
+                $target_minutes::double,
+                (select max(target_minutes) from config_sla as own
+                 where lower(own.brand) = lower(brands.brand) and own.is_primary),
+                (select max(target_minutes) from config_sla as fallback
+                 where fallback.brand is null and fallback.is_primary),
+                60
+            ) as target_minutes
+        from summary_brands as brands
+    )
 ),
 
-by_period as (
+summarized as (
+    -- whole periods of brands with one of the four targets
+    select
+        summary.brand,
+        summary.period_day,
+        targets.target_minutes,
+        summary.conversations,
+        summary.answered,
+        summary.frt_median_minutes,
+        summary.frt_p90_minutes,
+        summary.frt_business_median_minutes,
+        summary.frt_business_p90_minutes,
+        case targets.target_minutes
+            when 15 then summary.within_15m
+            when 60 then summary.within_60m
+            when 240 then summary.within_4h
+            else summary.within_24h
+        end as within_target_count,
+        case targets.target_minutes
+            when 15 then summary.within_business_15m
+            when 60 then summary.within_business_60m
+            when 240 then summary.within_business_4h
+            else summary.within_business_24h
+        end as within_target_business_count
+    from summary_overview_periods as summary
+    join targets using (brand)
+    cross join checked
+    cross join whole
+    where summary.grain = checked.grain
+      and targets.summarized
+      and summary.period_day >= whole.first_day
+      and summary.period_day < whole.end_day
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], summary.brand))
+),
+
+edges as (
+    -- what is read from conversations, per brand: for a brand the summary covers, the periods
+    -- the bounds cut, from $start to the first whole period and from the end of the last one
+    -- (with no whole period inside, the two cover the bounds); for another, the whole bounds.
+    -- Empty ranges are dropped: with none left, the join below reads no conversation.
+    select brand, lo, hi
+    from (
+        select targets.brand, $start::timestamptz as lo, whole.whole_from as hi
+        from targets
+        cross join whole
+        where targets.summarized
+        union all
+        select targets.brand, whole.whole_to as lo, $end::timestamptz as hi
+        from targets
+        cross join whole
+        where targets.summarized
+        union all
+        select brand, $start::timestamptz as lo, $end::timestamptz as hi
+        from targets
+        where not summarized
+    )
+    where lo < hi
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+),
+
+scoped as (
+    select
+        conversations.brand,
+        conversations.answered,
+        conversations.first_response_minutes,
+        conversations.first_response_business_minutes,
+        case
+            when checked.grain = 'week'
+                then epoch_us(conversations.started_at) // 86400000000
+                     - (epoch_us(conversations.started_at) // 86400000000 + 3) % 7
+            else epoch_us(conversations.started_at) // 86400000000
+        end as period_day
+    from conversations
+    join edges
+      on conversations.brand = edges.brand
+     and conversations.started_at >= edges.lo
+     and conversations.started_at < edges.hi
+    cross join checked
+    where conversations.handoff_of is null
+      and conversations.started_at >= $start::timestamptz
+      and conversations.started_at < $end::timestamptz
+),
+
+computed as (
     select
         scoped.brand,
         scoped.period_day,
@@ -80,6 +181,24 @@ by_period as (
     from scoped
     join targets using (brand)
     group by scoped.brand, scoped.period_day, targets.target_minutes
+),
+
+by_period as (
+    select * from summarized
+    union all
+    select
+        brand,
+        period_day,
+        target_minutes,
+        conversations,
+        answered,
+        frt_quantiles[1] as frt_median_minutes,
+        frt_quantiles[2] as frt_p90_minutes,
+        frt_business_quantiles[1] as frt_business_median_minutes,
+        frt_business_quantiles[2] as frt_business_p90_minutes,
+        within_target_count,
+        within_target_business_count
+    from computed
 ),
 
 periods as (
@@ -106,10 +225,10 @@ final as (
         coalesce(by_period.conversations, 0) as conversations,
         coalesce(by_period.answered, 0) as answered,
         by_period.answered / by_period.conversations as response_rate,
-        by_period.frt_quantiles[1] as frt_median_minutes,
-        by_period.frt_quantiles[2] as frt_p90_minutes,
-        by_period.frt_business_quantiles[1] as frt_business_median_minutes,
-        by_period.frt_business_quantiles[2] as frt_business_p90_minutes,
+        by_period.frt_median_minutes,
+        by_period.frt_p90_minutes,
+        by_period.frt_business_median_minutes,
+        by_period.frt_business_p90_minutes,
         periods.target_minutes,
         by_period.within_target_count / by_period.conversations as within_target,
         by_period.within_target_business_count / by_period.conversations
