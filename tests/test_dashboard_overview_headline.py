@@ -3,7 +3,8 @@ equals metrics/headline's exactly, on real twcs rows and a demo database (busine
 DMs, handoffs), both clocks, the four SLA targets, one brand, several and all, whole days and
 periods whose edges cut hours; what it leaves out (the other clock's medians and p90s,
 business reply latency, the previous period's medians unless the current one has a single
-brand) is NULL, and the page drops those columns."""
+brand, and its business share within the target on the calendar clock with several brands)
+is NULL, and the page drops the columns it never computes."""
 from __future__ import annotations
 
 import pandas as pd
@@ -19,7 +20,7 @@ QUANTILES = {"calendar": ["frt_median_minutes", "frt_p90_minutes"],
              "business": ["frt_business_median_minutes", "frt_business_p90_minutes"]}
 
 
-def _check(full: pd.DataFrame, page: pd.DataFrame, clock: str) -> None:
+def _check(full: pd.DataFrame, page: pd.DataFrame, clock: str, brands: list[str]) -> None:
     assert list(page.columns) == list(full.columns)
     assert page[["period", "brand"]].equals(full[["period", "brand"]])
     other = "business" if clock == "calendar" else "calendar"
@@ -32,7 +33,14 @@ def _check(full: pd.DataFrame, page: pd.DataFrame, clock: str) -> None:
     pd.testing.assert_frame_equal(page.loc[medians_shown, shown], full.loc[medians_shown, shown],
                                   check_exact=True)
     assert page.loc[~medians_shown, shown].isna().all().all()
-    rest = [c for c in full.columns if c not in shown and c not in overview.NOT_COMPUTED[clock]]
+    # the previous period's business share: when its answers are read
+    previous_read = current | (current.sum() == 1) | (len(brands) == 1) | (clock == "business")
+    business = ["within_target_business"]
+    pd.testing.assert_frame_equal(page.loc[previous_read, business],
+                                  full.loc[previous_read, business], check_exact=True)
+    assert page.loc[~previous_read, business].isna().all().all()
+    rest = [c for c in full.columns
+            if c not in shown + business and c not in overview.NOT_COMPUTED[clock]]
     pd.testing.assert_frame_equal(page[rest], full[rest], check_exact=True)
 
 
@@ -48,7 +56,7 @@ def test_the_page_query_gives_the_metrics_figures(which, request):
                                   clock=clock)
                     full = sql.query(con, "metrics/headline", params)
                     page = sql.query(con, "dashboard/overview_headline", params)
-                    _check(full, page, clock)
+                    _check(full, page, clock, brands)
                     compared += len(full)
                     single += (full["period"] == "current").sum() == 1
     assert compared > 0 and single > 0

@@ -4,7 +4,13 @@
 -- - the medians and p90s of the clock not chosen ($clock 'calendar' or 'business'), and
 --   those of the 'previous' period unless the current one has a single brand (the page shows
 --   the change of a median for one brand only: medians do not add up across brands);
--- - reply latency on the business clock (the brand table shows the calendar one).
+-- - reply latency on the business clock (the brand table shows the calendar one);
+-- - the previous period's share within the target on the business clock when the page shows
+--   the calendar one, more than one brand is chosen and the current period has several (the
+--   previous period's answers are then not read at all: its medians are not shown either).
+-- The share within the target on the calendar clock comes from the hourly counts, so
+-- $target_minutes must be one of the four they hold (15, 60, 240, 1440: the dashboard's
+-- choices); with another, within_target is NULL.
 -- Everything it does give is computed as metrics/headline.sql computes it, so its values are
 -- that metric's (tests/test_dashboard_overview_headline.py). It skips the costliest parts:
 -- a median over the replies of the period, and quantiles over a whole period's answers.
@@ -132,9 +138,20 @@ single_brand as (
     select count(*) = 1 as single from counts where period = 'current'
 ),
 
+previous_needed as (
+    -- one row when the previous period's answers are read: for its medians (a single brand),
+    -- or its share within the target on the business clock (the page shows the change of the
+    -- chosen clock's share; the calendar one comes from the hourly counts). With no row, the
+    -- join below reads none of them.
+    select true as needed
+    from single_brand
+    where single or len($brands::varchar[]) = 1 or $clock::varchar = 'business'
+),
+
 answers as (
-    -- every value the medians, p90s and target shares need: the answered conversations of
-    -- both periods (grouped on a boolean, named below: cheaper than on the period's name)
+    -- every value the medians, p90s and target shares need: the answered conversations (brand
+    -- known, DM handoffs not counted twice) of the current period, and of the previous one
+    -- when needed (grouped on a boolean, named below: cheaper than on the period's name)
     select
         started_at >= $start::timestamptz as is_current,
         brand,
@@ -142,15 +159,27 @@ answers as (
             when $clock::varchar = 'business' then first_response_business_minutes
             else first_response_minutes
         end as shown_minutes,
-        first_response_minutes,
         first_response_business_minutes
-    from conversations
+    from (
+        select
+            started_at, brand, handoff_of, answered, first_response_minutes,
+            first_response_business_minutes
+        from conversations
+        where started_at >= $start::timestamptz
+          and started_at < $end::timestamptz
+        union all
+        select
+            started_at, brand, handoff_of, answered, first_response_minutes,
+            first_response_business_minutes
+        from conversations
+        join previous_needed on previous_needed.needed
+        where started_at >= $start::timestamptz - ($end::timestamptz - $start::timestamptz)
+          and started_at < $start::timestamptz
+    )
     where brand is not null
       and handoff_of is null
       and answered
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
-      and started_at >= $start::timestamptz - ($end::timestamptz - $start::timestamptz)
-      and started_at < $end::timestamptz
 ),
 
 frt as (
@@ -162,8 +191,6 @@ frt as (
         quantile_cont(shown_minutes, [0.5, 0.9])
             filter (where is_current or (select single from single_brand))
             as shown_quantiles,
-        count(*) filter (where first_response_minutes <= $target_minutes::double)
-            as within_target_count,
         count(*) filter (where first_response_business_minutes <= $target_minutes::double)
             as within_target_business_count
     from answers
@@ -210,9 +237,17 @@ final as (
         null::double as reply_latency_business_median_minutes,
         (select max(created_at) from messages) as answered_as_of,
         $target_minutes::double as target_minutes,
-        coalesce(frt.within_target_count, 0) / counts.conversations as within_target,
-        coalesce(frt.within_target_business_count, 0) / counts.conversations
-            as within_target_business
+        -- the calendar share from the hourly counts (the same count as over the answers)
+        case $target_minutes::double
+            when 15 then counts.within_15m
+            when 60 then counts.within_60m
+            when 240 then counts.within_4h
+            when 1440 then counts.within_24h
+        end / counts.conversations as within_target,
+        case
+            when counts.period = 'current' or (select count(*) from previous_needed) > 0
+                then coalesce(frt.within_target_business_count, 0) / counts.conversations
+        end as within_target_business
     from counts
     left join frt using (brand, period)
     left join latency using (brand, period)
