@@ -4,8 +4,11 @@ text before it read the summary (tests/reference_sql/*_direct.sql), compared exa
 twcs rows and on a demo database (business clocks, DMs, handoffs, configured targets), for whole
 days and weeks, periods whose edges cut hours, days and weeks, bounds before 1970, one brand,
 several and all, every target kind (one of the four the summary counts, another, the
-configured one). The refresh by week after an incremental load is checked against a full
-rebuild by tests/test_bench_incremental.py and tests/test_derive_incremental_scope.py."""
+configured one). summary_campaigns_cut_hours = the messages of each event window's cut hours
+counted straight from messages (metrics/campaigns = its direct computation is checked by
+tests/test_metrics_summaries_backlog.py). The refreshes after an incremental load (by week, by
+hour) are checked against a full rebuild by tests/test_bench_incremental.py and
+tests/test_derive_incremental_scope.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -105,3 +108,39 @@ def test_response_trend_with_other_configured_targets_reads_conversations(odd_ta
                 targets |= set(got["target_minutes"])
     assert compared > 0
     assert targets == {30.0, 45.0}
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_campaign_cut_hours_are_the_messages_of_each_cut_window_hour(which, request):
+    """summary_campaigns_cut_hours = the customer messages of each event window's cut hours,
+    counted straight from messages (metrics/campaigns adds them to the whole hours)."""
+    con = _reader(request.getfixturevalue(which))
+    expected = con.execute("""
+        with windows as (
+            select event_id, brand, 'during' as period, 0 as shift, starts_at as lo,
+                ends_at as hi
+            from events
+            union all
+            select event_id, brand, 'baseline', k,
+                starts_at - to_weeks(k * greatest(1, ceil(epoch(ends_at - starts_at)
+                                                           / 604800))::bigint),
+                ends_at - to_weeks(k * greatest(1, ceil(epoch(ends_at - starts_at)
+                                                         / 604800))::bigint)
+            from events, (select unnest([1, 2]) as k)
+        )
+        select windows.event_id, windows.period, windows.shift, messages.brand,
+            date_trunc('hour', messages.created_at) as hour, count(*) as inbound
+        from windows
+        join messages
+          on messages.created_at >= windows.lo and messages.created_at < windows.hi
+         and (windows.brand is null or messages.brand = windows.brand)
+        where messages.direction = 'inbound' and messages.brand is not null
+          and (date_trunc('hour', messages.created_at) < windows.lo
+               or date_trunc('hour', messages.created_at) + interval 1 hour > windows.hi)
+        group by all
+        order by all""").fetchall()
+    got = con.execute("select event_id, period, shift, brand, hour, inbound "
+                      "from summary_campaigns_cut_hours order by all").fetchall()
+    assert got == expected
+    if which == "demo_db":
+        assert got, "the demo calendar has events starting or ending inside an hour"

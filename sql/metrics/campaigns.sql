@@ -4,7 +4,8 @@
 -- volume: customer messages matching the event's hashtags/keywords during it (event_matches,
 --   whole-token, case-insensitive; see etl/derive_campaigns.sql; read with their sentiment from
 --   summary_campaigns_matches); volume_share = volume / inbound.
--- inbound: all customer messages (public and DM) of the brand during the event.
+-- inbound: all customer messages (public and DM) of the brand during the event (whole hours
+--   from summary_volume_hourly, the hours a window cuts from summary_campaigns_cut_hours).
 -- lift = inbound / baseline_inbound, where baseline_inbound is the mean over the same hours
 --   shifted back 1 and 2 times `weeks_back` weeks (weeks_back = the event's length rounded up
 --   to whole weeks: same hours of the week, never overlapping the event). baseline_volume: the
@@ -80,18 +81,12 @@ inbound_whole as (
 ),
 
 inbound_partial as (
-    -- the hours a window cuts, from messages (joined on the hour mark: a hash join)
-    select period_hours.event_id, period_hours.period, 1 as messages
-    from period_hours
-    join messages
-      on epoch_us(messages.created_at) // 3600000000 = period_hours.hour_mark
-     and (period_hours.brand is null or messages.brand = period_hours.brand)
-     and messages.created_at >= period_hours.lo
-     and messages.created_at < period_hours.hi
-    where not period_hours.whole
-      and messages.direction = 'inbound'
-      and messages.brand is not null
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], messages.brand))
+    -- the hours a window cuts, from summary_campaigns_cut_hours (its messages counted per
+    -- event, window, brand and hour at load)
+    select cut.event_id, cut.period, cut.inbound as messages
+    from summary_campaigns_cut_hours as cut
+    join scoped_events using (event_id)
+    where len($brands::varchar[]) = 0 or list_contains($brands::varchar[], cut.brand)
 ),
 
 inbound as (
