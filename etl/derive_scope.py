@@ -21,6 +21,7 @@ brand accounts are foreseen: old customer messages that @mention them join the s
 from __future__ import annotations
 
 import hashlib
+from typing import Callable
 
 import sql
 from etl.side_connection import SideConnection
@@ -53,15 +54,13 @@ def save_state(con, fingerprint_: str, mode: str) -> None:
     sql.execute_script(con, "etl/derive_state_save", {"fingerprint": fingerprint_, "mode": mode})
 
 
-def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str,
-                    side: SideConnection) -> str | None:
+def try_incremental(con, steps: tuple[str, ...], params: dict,
+                    fingerprint_: Callable[[], str], side: SideConnection) -> str | None:
     """Derive incrementally if that is exact and worth it; returns the mode it ran in
     ('incremental: ...'), or None with nothing changed when the caller must derive in full.
-    The replies are merged on `side` (its errors are raised when the caller closes it). The
-    caller then runs `run_global`."""
-    stored, _ = last_state(con)
-    if stored != fingerprint_:
-        return None
+    `fingerprint_` waits for the fingerprint, computed meanwhile (the scope is looked for
+    first: that only makes temp tables). The replies are merged on `side` (its errors are
+    raised when the caller closes it). The caller then runs `run_global`."""
     if not _derived_tables_present(con):
         return None
     counts = sql.one(con, "etl/scope_counts")
@@ -74,6 +73,8 @@ def try_incremental(con, steps: tuple[str, ...], params: dict, fingerprint_: str
     if new_accounts:
         sql.execute_script(con, "etl/scope_mentions")
     sql.execute_script(con, "etl/scope_context", params)
+    if last_state(con)[0] != fingerprint_():
+        return None
     database = _current_database(con)
     accounts_expected = _brand_accounts(con) + new_accounts
     con.execute(f"attach ':memory:' as {SCOPE_DB}")  # sql-identifier: a module constant

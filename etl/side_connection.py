@@ -1,8 +1,8 @@
 """A second connection to the load's DuckDB instance that runs jobs in a thread meanwhile.
 
 Most statements of a one-day load keep one core busy (their inputs are one row group or less),
-and DuckDB releases the GIL while it executes: so a job given here (a checkpoint, a merge, a
-summary) runs on the second core while the caller's connection goes on. Jobs must not read what
+and DuckDB releases the GIL while it executes: so a job given here (a merge, a summary, a
+derive step) runs on the second core while the caller's connection goes on. Jobs must not read what
 the caller's connection writes meanwhile, nor write what it reads; they see the committed state
 as of each of their statements, and see none of the caller's temp tables (DuckDB keeps those per
 connection; attached databases are shared). A job's error is raised by close() (the `with`
@@ -34,6 +34,29 @@ class SideConnection:
 
     def submit(self, job: Job) -> None:
         self._jobs.put(job)
+
+    def call(self, function: Callable[[object], object]) -> Callable[[], object]:
+        """Submit `function`; returns a callable that waits for its result (or raises its
+        error)."""
+        outcome: dict = {}
+
+        def job(cursor) -> None:
+            try:
+                outcome["value"] = function(cursor)
+            except BaseException as exc:
+                outcome["error"] = exc
+                raise
+
+        self.submit(job)
+
+        def result():
+            self.wait()
+            if "error" in outcome:
+                raise outcome["error"]
+            if "value" not in outcome:
+                raise RuntimeError("an earlier job on the second connection failed")
+            return outcome["value"]
+        return result
 
     def wait(self) -> None:
         """Until the jobs submitted so far have run or been skipped (errors: close())."""
