@@ -1,6 +1,6 @@
 -- metric: agents: replies and reply latency per brand and agent signature
 -- agents.sql: one row per brand and agent signature ('^JK', '-Anna', '/LS', '*TS' at the end of
--- a brand reply, see sql/etl/derive_replies.sql), plus one row with agent = null for the
+-- a brand reply, see sql/etl/derive_outbound_flags.sql), plus one row with agent = null for the
 -- brand's unsigned replies (sorted last).
 -- Replies: brand messages answering a customer message, sent in [$start, $end). Latency =
 -- reply time - time of the customer message it answers (calendar and business clock).
