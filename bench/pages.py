@@ -36,7 +36,7 @@ SHARED = "dashboard/views/common.py"
 # Typical values of the filter parameters the pages bind (see dashboard/filters.py and pages);
 # brands / start / end / brand / conversation_id are set per scenario.
 TYPICAL = {
-    "grain": "day",
+    "grain": "week",                # the overview and SLA pages draw weekly trends by default
     "sla_minutes": 60,
     "target_minutes": 60,
     "clock": "calendar",

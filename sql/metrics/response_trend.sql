@@ -115,32 +115,24 @@ summarized as (
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], summary.brand))
 ),
 
-edges as (
-    -- what is read from conversations, per brand: for a brand the summary covers, the periods
-    -- the bounds cut, from $start to the first whole period and from the end of the last one
-    -- (with no whole period inside, the two cover the bounds); for another, the whole bounds.
-    -- Empty ranges are dropped: with none left, the join below reads no conversation.
-    select brand, lo, hi
-    from (
-        select targets.brand, $start::timestamptz as lo, whole.whole_from as hi
-        from targets
-        cross join whole
-        where targets.summarized
-        union all
-        select targets.brand, whole.whole_to as lo, $end::timestamptz as hi
-        from targets
-        cross join whole
-        where targets.summarized
-        union all
-        select brand, $start::timestamptz as lo, $end::timestamptz as hi
-        from targets
-        where not summarized
-    )
-    where lo < hi
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+edge_brands as (
+    -- the brands with conversations to read: for a brand the summary covers, the periods the
+    -- bounds cut, from $start to the first whole period and from the end of the last one (with
+    -- no whole period inside, the two cover the bounds); for another, the whole bounds. With
+    -- none (every period whole), the join below reads no conversation.
+    select targets.brand, targets.summarized
+    from targets
+    cross join whole
+    where $start::timestamptz < $end::timestamptz
+      and (not targets.summarized
+           or whole.whole_from > $start::timestamptz
+           or whole.whole_to < $end::timestamptz)
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], targets.brand))
 ),
 
 scoped as (
+    -- the edges as a filter on one range scan (a range join against a row per brand and edge
+    -- cost more)
     select
         conversations.brand,
         conversations.answered,
@@ -153,14 +145,15 @@ scoped as (
             else epoch_us(conversations.started_at) // 86400000000
         end as period_day
     from conversations
-    join edges
-      on conversations.brand = edges.brand
-     and conversations.started_at >= edges.lo
-     and conversations.started_at < edges.hi
+    join edge_brands using (brand)
     cross join checked
+    cross join whole
     where conversations.handoff_of is null
       and conversations.started_at >= $start::timestamptz
       and conversations.started_at < $end::timestamptz
+      and (not edge_brands.summarized
+           or conversations.started_at < whole.whole_from
+           or conversations.started_at >= whole.whole_to)
 ),
 
 computed as (
