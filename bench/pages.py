@@ -11,7 +11,8 @@ Pages: each module of dashboard/views (plus the shared sidebar, dashboard/filter
 for every query file it names, directly or through a function of dashboard/views/common.py, once
 per mention (the overview runs response_times twice: this period and the previous one).
 A page that binds a query otherwise than the sidebar's filters is charged for that binding
-(ONE_BRAND: the SLA page's heatmap asks for the one brand it draws), timed as "<query> (one brand)".
+(PAGE_BINDINGS: the SLA page's heatmap asks for the one brand it draws, timed as
+"<query> (one brand)"; the overview asks campaigns for no care columns, "<query> (no care)").
 Runs in its own process so that its peak memory is the serving side's alone.
 """
 from __future__ import annotations
@@ -52,11 +53,14 @@ TYPICAL = {
 }
 
 
-# (page, query) pairs where the page asks for one brand only, whatever the sidebar's brands: the
-# busiest by default (dashboard/views/common.py brand_choice). tests/test_bench.py checks that the
-# page's source still does.
-ONE_BRAND = {("sla", "metrics/heatmap")}
-ONE_BRAND_SUFFIX = " (one brand)"
+# (page, query) -> (label, the binding the page passes besides the sidebar's filters), checked
+# against the pages' sources by tests/test_bench.py. "one brand": the chart shows one brand, the
+# busiest by default (dashboard/views/common.py brand_choice), whatever the sidebar's brands;
+# "no care": the overview's lift chart leaves campaigns' conversation columns uncomputed.
+PAGE_BINDINGS = {
+    ("sla", "metrics/heatmap"): ("one brand", "brands=[brand]"),
+    ("overview", "metrics/campaigns"): ("no care", "care=False"),
+}
 
 
 def query_names() -> list[str]:
@@ -174,11 +178,9 @@ def measure(db: Path, reruns: int = 5, limit: int | None = None) -> dict:
         params = scenario["params"]
         params["conversation_id"] = pick_conversation(db, params)
         timings = {name: time_query(db, name, params, reruns) for name in names}
-        pages_run = _bind_one_brand(pages, params)
-        for name in {q for used in pages_run.values() for q in used} - timings.keys():
-            timing = time_query(db, name.removesuffix(ONE_BRAND_SUFFIX),
-                                dict(params, brands=[params["brand"]]), reruns)
-            timings[name] = dict(timing, query=name)
+        pages_run, variants = _page_bindings(pages, params)
+        for label, (name, bound) in variants.items():
+            timings[label] = dict(time_query(db, name, bound, reruns), query=label)
         page_totals = {
             page: dict(
                 queries=used,
@@ -192,14 +194,25 @@ def measure(db: Path, reruns: int = 5, limit: int | None = None) -> dict:
     return dict(db=str(db), reruns=reruns, scenarios=results)
 
 
-def _bind_one_brand(pages: dict[str, list[str]], params: dict) -> dict[str, list[str]]:
-    """Each page's query list, naming the one-brand timing where the page asks for one brand
-    while the scenario shows several (all brands); a one-brand scenario's timing is the same."""
-    if params["brands"] or not params.get("brand"):
-        return pages
-    return {page: [name + ONE_BRAND_SUFFIX if (page, name) in ONE_BRAND else name
-                   for name in used]
-            for page, used in pages.items()}
+def _page_bindings(pages: dict[str, list[str]], params: dict):
+    """Each page's query list with PAGE_BINDINGS' variants named "<query> (<label>)", and those
+    variants' (query, parameters). A one-brand binding in a one-brand scenario is the plain
+    timing (the same parameters)."""
+    variants = {}
+    renamed = {}
+    for page, used in pages.items():
+        renamed[page] = []
+        for name in used:
+            label, _ = PAGE_BINDINGS.get((page, name), (None, None))
+            if label == "one brand" and (params["brands"] or not params.get("brand")):
+                label = None
+            if label is None:
+                renamed[page].append(name)
+                continue
+            extra = dict(brands=[params["brand"]]) if label == "one brand" else dict(care=False)
+            variants[f"{name} ({label})"] = (name, dict(params, **extra))
+            renamed[page].append(f"{name} ({label})")
+    return renamed, variants
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,13 +66,17 @@ def test_a_page_asking_for_one_brand_is_charged_for_that_one(report):
     timed = {q["query"]: q for q in all_brands["queries"]}
     assert timed["metrics/heatmap (one brand)"]["rows"] == 168     # one brand's hours of week
     assert timed["metrics/heatmap"]["rows"] > 168                  # every brand's, for other use
+    overview = all_brands["pages"]["overview"]["queries"]
+    assert "metrics/campaigns (no care)" in overview and "metrics/campaigns" not in overview
+    assert "metrics/campaigns" in all_brands["pages"]["campaigns"]["queries"]
 
 
-def test_the_pages_still_ask_for_one_brand_where_the_bench_says_so():
-    for page, query in pages.ONE_BRAND:
-        source = (pages.ROOT / "dashboard" / "views" / f"{page}.py").read_text(encoding="utf-8")
+def test_the_pages_still_bind_what_the_bench_charges_them_for():
+    sources = {"sla": "dashboard/views/sla.py", "overview": "dashboard/views/common.py"}
+    for (page, query), (_, binding) in pages.PAGE_BINDINGS.items():
+        source = (pages.ROOT / sources[page]).read_text(encoding="utf-8")
         calls = [line for line in source.splitlines() if f'"{query}"' in line]
-        assert calls and all("brands=[brand]" in line for line in calls), (page, query)
+        assert calls and any(binding in line for line in calls), (page, query, binding)
 
 
 def test_sql_timings_are_logged_per_statement_when_asked(monkeypatch, capsys):

@@ -91,6 +91,29 @@ def test_campaigns_from_the_summary_equal_their_direct_computation(which, reques
     assert volume > 0 or which == "real_db"
 
 
+CARE_COLUMNS = ["conversations", "response_rate", "frt_median_minutes", "frt_p90_minutes",
+                "before_conversations", "before_response_rate", "before_frt_median_minutes",
+                "before_frt_p90_minutes"]
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_campaigns_without_care_are_the_same_rows_with_the_care_columns_empty(which, request):
+    """care = false (the overview's lift chart): every other column is the full metric's."""
+    con = _reader(request.getfixturevalue(which))
+    rows = 0
+    for start, end in _event_periods(con):
+        for brands in _brand_sets(con):
+            params = dict(brands=brands, start=start, end=end)
+            full = sql.query(con, "metrics/campaigns", params)
+            light = sql.query(con, "metrics/campaigns", dict(params, care=False))
+            pd.testing.assert_frame_equal(light.drop(columns=CARE_COLUMNS),
+                                          full.drop(columns=CARE_COLUMNS))
+            assert (light["conversations"] == 0).all() and (light["before_conversations"] == 0).all()
+            assert light[[c for c in CARE_COLUMNS if "conversations" not in c]].isna().all().all()
+            rows += len(full)
+    assert rows > 0 or which == "real_db"
+
+
 # zones whose offset is not whole hours (and one whose DST shift is half an hour): their UTC
 # hours fall in two local hours, so the heatmap counts them from messages by quarter hour
 SPLIT_ZONES = ("Asia/Kolkata", "Australia/Lord_Howe", "Asia/Kathmandu")

@@ -180,8 +180,17 @@ def negative_share_overview(f: Filters):
     return frame, fig
 
 
+# metrics/campaigns' care columns (conversations and first responses during and before each
+# event): the Campaigns page shows them; the overview's lift chart does not, so it asks the
+# metric not to compute them (care = false) and leaves them out of its download.
+CAMPAIGN_CARE_COLUMNS = ("conversations", "response_rate", "frt_median_minutes",
+                         "frt_p90_minutes", "before_conversations", "before_response_rate",
+                         "before_frt_median_minutes", "before_frt_p90_minutes")
+
+
 def campaigns_overview(f: Filters):
-    frame = data.run("metrics/campaigns", **f.params())
+    frame = data.run("metrics/campaigns", **f.params(), care=False)
+    frame = frame.drop(columns=[c for c in CAMPAIGN_CARE_COLUMNS if c in frame.columns])
     return frame, campaigns_lift_chart(frame)
 
 

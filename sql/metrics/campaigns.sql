@@ -15,7 +15,9 @@
 -- conversations, response_rate, frt_median/p90_minutes: conversations of the brand started
 --   during the event (FRT over answered ones, response rate as of the last load); the before_*
 --   columns: the same over the window of equal length just before the event starts.
--- params: $brands (text[]; empty = all), $start, $end (timestamptz)
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz), $care (boolean: false =
+--         the conversations / response / FRT columns left NULL and 0, not computed)
+-- default: care = true
 with
 
 scoped_events as (
@@ -123,7 +125,8 @@ care_periods as (
     from periods
     join (select distinct brand from summary_volume_hourly where brand is not null) as brands
       on periods.brand is null or brands.brand = periods.brand
-    where periods.period in ('during', 'before')
+    where $care::boolean
+      and periods.period in ('during', 'before')
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brands.brand))
 ),
 
