@@ -69,6 +69,7 @@ def test_a_page_asking_for_one_brand_is_charged_for_that_one(report):
     overview = all_brands["pages"]["overview"]["queries"]
     assert "metrics/campaigns (no care)" in overview and "metrics/campaigns" not in overview
     assert "metrics/campaigns" in all_brands["pages"]["campaigns"]["queries"]
+    assert "warm_ms" in timed["metrics/campaigns"]                # its defaulted $care bound
 
 
 def test_the_pages_still_bind_what_the_bench_charges_them_for():
