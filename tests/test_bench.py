@@ -80,6 +80,28 @@ def test_the_pages_still_bind_what_the_bench_charges_them_for():
         assert calls and any(binding in line for line in calls), (page, query, binding)
 
 
+def test_the_sla_page_is_charged_for_the_full_backlog_only_when_its_summary_is_empty(report):
+    (all_brands,) = report["sizes"][0]["pages"]["scenarios"]
+    sla = all_brands["pages"]["sla"]["queries"]
+    timed = {q["query"]: q for q in all_brands["queries"]}
+    assert "metrics/backlog_summary" in sla
+    assert timed["metrics/backlog_summary"]["rows"] > 0          # the summary covers 30 days
+    assert "metrics/backlog" not in sla
+    assert timed["metrics/backlog"]["rows"] == timed["metrics/backlog_summary"]["rows"]
+    pages_run = pages._without_unneeded_fallbacks(
+        {"sla": ["metrics/backlog_summary", "metrics/backlog"]},
+        {"metrics/backlog_summary": dict(rows=0)})
+    assert pages_run == {"sla": ["metrics/backlog_summary", "metrics/backlog"]}
+
+
+def test_the_pages_still_fall_back_where_the_bench_charges_them_for_it():
+    for (page, query), first in pages.FALLBACKS.items():
+        source = (pages.ROOT / "dashboard" / "views" / f"{page}.py").read_text(encoding="utf-8")
+        asked = source.index(f'"{first}"')
+        falls_back = source.index(f'"{query}"', asked)
+        assert "frame.empty" in source[asked:falls_back], (page, query)
+
+
 def test_sql_timings_are_logged_per_statement_when_asked(monkeypatch, capsys):
     import duckdb
 

@@ -173,7 +173,10 @@ def _backlog(f) -> None:
     if not data.available("metrics/backlog"):
         ui.not_available("Backlog (conversations waiting for a first answer)", "metrics/backlog")
         return
-    frame = data.run("metrics/backlog", **f.params(), max_age_hours=STALE_HOURS)
+    frame = data.run("metrics/backlog_summary", **f.params(), max_age_hours=STALE_HOURS)
+    if frame.empty:
+        # the summary does not answer the period (or holds none of its hours): the full metric
+        frame = data.run("metrics/backlog", **f.params(), max_age_hours=STALE_HOURS)
     common.backlog_chart(frame, f)
     ui.link_conversations(f, "Unanswered conversations", answered="no")
 
