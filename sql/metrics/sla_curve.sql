@@ -161,36 +161,41 @@ grid as (
 
 grid_end as (select max(minutes) as minutes from grid),
 
-observed_minutes as (
-    -- observations on the grid's span and their whole elapsed minute (the later ones only
-    -- count as still observed: all conversations minus those up to a threshold)
-    select *, floor(minutes)::bigint as minute
+value_counts as (
+    -- observations on the grid's span, one row per distinct time with its counts (the later
+    -- ones only count as still observed: all conversations minus those up to a threshold);
+    -- counts as doubles (exact below 2^53): running sums of doubles are twice as fast as of
+    -- integers, which DuckDB widens to 128 bits
+    select
+        brand,
+        clock,
+        minutes,
+        floor(minutes)::bigint as minute,
+        count(*)::double as observed,
+        count(*) filter (where event)::double as answered
     from observed
     where minutes <= (select minutes from grid_end)
+    group by brand, clock, minutes
 ),
 
 thresholds as (
     -- the censoring times on the grid's span, with how many are censored there, and the grid
-    select brand, clock, minutes, floor(minutes)::bigint as minute, sum(censored) as censored,
-        bool_or(on_grid) as on_grid
+    select brand, clock, minutes, minute, sum(censored) as censored, bool_or(on_grid) as on_grid
     from (
-        select brand, clock, minutes, 1 as censored, false as on_grid
-        from observed_minutes
-        where not event
+        select brand, clock, minutes, minute, observed - answered as censored, false as on_grid
+        from value_counts
+        where observed > answered
 
         union all
 
-        select brand, clock, minutes, 0, true from grid
+        select brand, clock, minutes, floor(minutes)::bigint, 0, true from grid
     )
-    group by brand, clock, minutes
+    group by brand, clock, minutes, minute
 ),
 
 per_minute as (
-    -- counts as doubles (exact below 2^53): running sums of doubles are twice as fast as of
-    -- integers, which DuckDB widens to 128 bits
-    select brand, clock, minute, count(*)::double as observed,
-        count(*) filter (where event)::double as answered
-    from observed_minutes
+    select brand, clock, minute, sum(observed) as observed, sum(answered) as answered
+    from value_counts
     group by brand, clock, minute
 ),
 
@@ -230,38 +235,22 @@ before_minute as (
 ),
 
 in_own_minute as (
-    -- observations and answers at or before each threshold within the threshold's minute: for
-    -- a whole-minute threshold (the grid's, mostly) only those exactly at it, matched by
-    -- value, so that a busy early minute is not paired with every observation in it
+    -- observations and answers at or before each threshold within the threshold's minute (for
+    -- a whole-minute threshold, those exactly at it): a threshold meets the few distinct times
+    -- of its minute (at most 60 when times are whole seconds), not every observation in it
+    -- (thousands in an early minute)
     select
         thresholds.brand,
         thresholds.clock,
         thresholds.minutes,
-        count(observed.minutes) as observed,
-        count(*) filter (where observed.event) as answered
+        coalesce(sum(observed.observed), 0) as observed,
+        coalesce(sum(observed.answered), 0) as answered
     from thresholds
-    left join observed_minutes as observed
+    left join value_counts as observed
       on observed.brand = thresholds.brand
      and observed.clock = thresholds.clock
      and observed.minute = thresholds.minute
      and observed.minutes <= thresholds.minutes
-    where thresholds.minutes <> thresholds.minute
-    group by thresholds.brand, thresholds.clock, thresholds.minutes
-
-    union all
-
-    select
-        thresholds.brand,
-        thresholds.clock,
-        thresholds.minutes,
-        count(observed.minutes) as observed,
-        count(*) filter (where observed.event) as answered
-    from thresholds
-    left join observed_minutes as observed
-      on observed.brand = thresholds.brand
-     and observed.clock = thresholds.clock
-     and observed.minutes = thresholds.minutes
-    where thresholds.minutes = thresholds.minute
     group by thresholds.brand, thresholds.clock, thresholds.minutes
 ),
 
