@@ -1,6 +1,7 @@
 """The SLA page's metrics against their previous text (tests/reference_sql/*_direct.sql), on
-real twcs rows and on a demo database (business clocks, DMs, handoffs), for periods whose edges
-cut hours and days, one brand and all: sla_curve with $clock = one clock gives that clock's
+real twcs rows, on a demo database (business clocks, DMs, handoffs) and on a small made-up one
+whose times tie (answers and censorings at one time, whole-minute censorings), for periods whose
+edges cut hours and days, one brand and all: sla_curve with $clock = one clock gives that clock's
 rows of both, every column exactly but share_answered_km to the last bit or two: DuckDB's
 windowed sum of the Kaplan-Meier logs rounds by where a partition's rows sit among the others,
 so the old text itself gives a brand alone and the same brand among all 1 ulp apart (demo data,
@@ -8,7 +9,9 @@ so the old text itself gives a brand alone and the same brand among all 1 ulp ap
 from __future__ import annotations
 
 import datetime as dt
+import random
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -69,3 +72,72 @@ def test_sla_curve_defaults_to_both_clocks(request):
     assert set(got["clock"]) == {"calendar", "business"}
     pd.testing.assert_frame_equal(got, con.execute(_direct("sla_curve"), params).df(),
                                   check_exact=True)
+
+
+def _tied_times_db():
+    """A small database of the four tables sla_curve reads, made to tie: answers and censorings
+    at the same exact time, several answers at one time, whole-minute censoring times, times a
+    microsecond apart in one minute, answers at grid minutes, both clocks (seeded, so any failure
+    repeats)."""
+    rng = random.Random(7)
+    end = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.timezone.utc)
+    day_us, rows = 86_400_000_000, []
+    ages = []                            # censoring times in minutes, as the query computes them
+    for i in range(1500):
+        brand = rng.choice(["Alpha", "Beta", "Beta", None])
+        age_us = rng.choice([rng.randrange(1, 20_000) * 60_000_000,       # whole minutes
+                             rng.randrange(1, 1_200_000) * 1_000_000,      # whole seconds
+                             rng.randrange(1, 60_000_000_000)])            # any microsecond
+        started = end - dt.timedelta(microseconds=age_us)
+        age = (age_us // day_us * 86400 + age_us % day_us / 1e6) / 60.0
+        if rng.random() < 0.3:
+            ages.append(age)
+            rows.append((brand, started, False, None, None, None))
+            continue
+        frt = rng.choice([float(rng.randrange(0, 200)), rng.randrange(0, 2400) / 60.0,
+                          rng.randrange(0, 400) / 2, rng.choice(ages) if ages else 1.0,
+                          rng.random() * 3000])
+        frt = min(frt, age)
+        business = None if rng.random() < 0.1 else rng.choice([frt, frt / 2, float(int(frt))])
+        handoff = "x" if rng.random() < 0.05 else None
+        rows.append((brand, started, True, frt, business, handoff))
+    con = duckdb.connect()
+    con.execute("create table messages (created_at timestamptz)")
+    con.execute("insert into messages values ($1)", [end])
+    con.execute("create table conversations (brand text, started_at timestamptz, "
+                "answered boolean, first_response_minutes double, "
+                "first_response_business_minutes double, handoff_of text)")
+    con.executemany("insert into conversations values (?, ?, ?, ?, ?, ?)", rows)
+    con.execute("create table config_sla (brand text, target_minutes double, "
+                "is_primary boolean)")
+    con.execute("insert into config_sla values (null, 60, true), ('Alpha', 45, true), "
+                "('Alpha', 17.5, false)")
+    con.execute("create table business_intervals (brand text, open_at timestamptz, "
+                "close_at timestamptz, open_before_minutes double)")
+    for brand in ("Alpha", "Beta"):
+        for day in range(60):
+            opens = end - dt.timedelta(days=60 - day, hours=3)
+            con.execute("insert into business_intervals values ($1, $2, $3, $4)",
+                        [brand, opens, opens + dt.timedelta(hours=8), 480.0 * day])
+    return con, end
+
+
+def test_sla_curve_with_tied_and_whole_minute_times_equals_its_previous_text():
+    con, end = _tied_times_db()
+    direct = _direct("sla_curve")
+    periods = [(end - dt.timedelta(days=60), end + dt.timedelta(seconds=1)),
+               (end - dt.timedelta(days=3, hours=5, minutes=17), end - dt.timedelta(hours=2))]
+    compared = 0
+    for start, stop in periods:
+        for brands in ([], ["Beta"]):
+            for horizon in (None, 45.0, 17.5, 90.25):
+                params = dict(brands=brands, start=start, end=stop, horizon_minutes=horizon)
+                expected = con.execute(direct, params).df()
+                for clock in ("both", "calendar", "business"):
+                    got = sql.query(con, "metrics/sla_curve", dict(params, clock=clock))
+                    wanted = expected
+                    if clock != "both":
+                        wanted = expected[expected["clock"] == clock].reset_index(drop=True)
+                    _assert_same_curve(got, wanted)
+                    compared += len(got)
+    assert compared > 0

@@ -17,7 +17,8 @@
 -- after c plus censored at c) / (observed after the previous censoring time). Only the counts
 -- observed after each censoring time on the grid's span (unanswered conversations younger
 -- than the grid's end) and after each grid minute are needed: per-minute totals plus the
--- exact times inside that one minute.
+-- exact times inside that one minute, both from the observations counted once per distinct
+-- time.
 -- $clock picks the rows of one clock ('calendar' or 'business'; 'both' or null: both), at
 -- half the work: the SLA page draws one clock at a time.
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
