@@ -74,3 +74,18 @@ def test_a_text_of_several_statements_is_run_as_text(monkeypatch):
     con = duckdb.connect()
     monkeypatch.setattr(sql, "text", lambda name: "select 1 as a;\nselect $b as b")
     assert sql.query(con, "two/statements", dict(b=2))["b"].tolist() == [2]
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_the_sla_conversations_summary_holds_the_counted_conversations_by_brand(which, request):
+    con = _reader(request.getfixturevalue(which))
+    columns = ("brand, started_at, answered, first_response_minutes, "
+               "first_response_business_minutes, customer_followers")
+    counted = (f"select {columns}, date_trunc('hour', started_at) as hour from conversations "
+               "where brand is not null and handoff_of is null")
+    kept = f"select {columns}, hour from summary_sla_conversations"
+    assert con.execute(f"select count(*) from ({kept})").fetchone()[0] > 0
+    for first, second in ((counted, kept), (kept, counted)):
+        assert con.execute(f"select count(*) from ({first} except all {second})").fetchone() == (0,)
+    brands = [b for (b,) in con.execute("select brand from summary_sla_conversations").fetchall()]
+    assert brands == sorted(brands)                       # a full derive's order

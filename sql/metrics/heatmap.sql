@@ -8,7 +8,9 @@
 -- How: customer messages of the whole UTC hours inside the period come from
 -- summary_volume_hourly when the hour's four quarter hours fall in one local hour (always but
 -- in zones whose offset is not whole hours, or changes within the hour); the partial hours at
--- the period's edges and such split hours, from messages by quarter hour.
+-- the period's edges and such split hours, from messages by quarter hour. Conversations from
+-- summary_sla_conversations (the same rows, in brand order: one brand's period is a few row
+-- groups).
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
 with
 
@@ -66,9 +68,8 @@ started as (
         epoch_us(started_at) // 900000000 as quarter,
         first_response_minutes,
         first_response_business_minutes
-    from conversations
-    where handoff_of is null
-      and started_at >= $start::timestamptz
+    from summary_sla_conversations
+    where started_at >= $start::timestamptz
       and started_at < $end::timestamptz
       and brand in (select brand from zones)
 ),

@@ -7,6 +7,8 @@
 -- count (the public twcs CSV has none). band_order sorts them.
 -- within_target: answered within the brand's headline SLA target (carepulse.toml, default
 -- 60 min) over all conversations of the band, unanswered in the denominator.
+-- How: the conversations from summary_sla_conversations (the same rows, in brand order: one
+-- brand's period is a few row groups).
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
 with
 
@@ -24,10 +26,8 @@ scoped as (
         answered,
         first_response_minutes,
         first_response_business_minutes
-    from conversations
-    where brand is not null
-      and handoff_of is null
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+    from summary_sla_conversations
+    where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
       and started_at >= $start::timestamptz
       and started_at < $end::timestamptz
 ),

@@ -11,9 +11,11 @@
 -- Replies (reply latency = reply time - time of the customer message it answers) count when they
 -- are sent in [$start, $end).
 -- How: counts, means and within_* of the whole UTC hours inside the period from
--- summary_overview_hourly (from `conversations` for the cut hours at its edges, if any); the
+-- summary_overview_hourly (from the conversations for the cut hours at its edges, if any); the
 -- medians and p90s, which need every value, from the answered conversations of the period (an
--- unanswered one has no first response time on either clock); replies from `replies`.
+-- unanswered one has no first response time on either clock); replies from `replies`. The
+-- conversations are read from summary_sla_conversations (the same rows, in brand order: one
+-- brand's period is a few row groups).
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
 with
 
@@ -44,10 +46,8 @@ edge_hours as (
         count(*) filter (where first_response_minutes <= 60) as within_60m,
         count(*) filter (where first_response_minutes <= 240) as within_4h,
         count(*) filter (where first_response_minutes <= 1440) as within_24h
-    from conversations
-    where brand is not null
-      and handoff_of is null
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+    from summary_sla_conversations
+    where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
       and (date_trunc('hour', $start::timestamptz) <> $start::timestamptz
            or date_trunc('hour', $end::timestamptz) <> $end::timestamptz)
       and (
@@ -85,10 +85,8 @@ frt as (
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9))
         quantile_cont(first_response_minutes, [0.5, 0.9]) as frt_quantiles,
         quantile_cont(first_response_business_minutes, [0.5, 0.9]) as frt_business_quantiles
-    from conversations
-    where brand is not null
-      and handoff_of is null
-      and answered
+    from summary_sla_conversations
+    where answered
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
       and started_at >= $start::timestamptz
       and started_at < $end::timestamptz

@@ -11,7 +11,8 @@
 -- How: the periods entirely inside [$start, $end) come from summary_overview_periods (the same
 -- figures per brand and period, kept per load) for a brand whose target is one of the four it
 -- counts (15, 60, 240, 1440 minutes: the dashboard's choices); the periods the bounds cut, and
--- every period of a brand with another target, are computed from `conversations`.
+-- every period of a brand with another target, are computed from the conversations
+-- (summary_sla_conversations: the same rows as `conversations` without DM handoffs, by brand).
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
 --         $grain ('day' | 'week'), $target_minutes (double; null = from the configuration)
 -- default: grain = day (day | week)
@@ -134,26 +135,25 @@ scoped as (
     -- the edges as a filter on one range scan (a range join against a row per brand and edge
     -- cost more)
     select
-        conversations.brand,
-        conversations.answered,
-        conversations.first_response_minutes,
-        conversations.first_response_business_minutes,
+        started.brand,
+        started.answered,
+        started.first_response_minutes,
+        started.first_response_business_minutes,
         case
             when checked.grain = 'week'
-                then epoch_us(conversations.started_at) // 86400000000
-                     - (epoch_us(conversations.started_at) // 86400000000 + 3) % 7
-            else epoch_us(conversations.started_at) // 86400000000
+                then epoch_us(started.started_at) // 86400000000
+                     - (epoch_us(started.started_at) // 86400000000 + 3) % 7
+            else epoch_us(started.started_at) // 86400000000
         end as period_day
-    from conversations
+    from summary_sla_conversations as started
     join edge_brands using (brand)
     cross join checked
     cross join whole
-    where conversations.handoff_of is null
-      and conversations.started_at >= $start::timestamptz
-      and conversations.started_at < $end::timestamptz
+    where started.started_at >= $start::timestamptz
+      and started.started_at < $end::timestamptz
       and (not edge_brands.summarized
-           or conversations.started_at < whole.whole_from
-           or conversations.started_at >= whole.whole_to)
+           or started.started_at < whole.whole_from
+           or started.started_at >= whole.whole_to)
 ),
 
 computed as (
