@@ -114,9 +114,9 @@ def _tied_times_db():
                 "('Alpha', 17.5, false)")
     con.execute("create table business_intervals (brand text, open_at timestamptz, "
                 "close_at timestamptz, open_before_minutes double)")
-    for brand in ("Alpha", "Beta"):
-        for day in range(60):
-            opens = end - dt.timedelta(days=60 - day, hours=3)
+    for brand, days in (("Alpha", 60), ("Beta", 20)):   # Beta's start after some starts
+        for day in range(days):
+            opens = end - dt.timedelta(days=days - day, hours=3)
             con.execute("insert into business_intervals values ($1, $2, $3, $4)",
                         [brand, opens, opens + dt.timedelta(hours=8), 480.0 * day])
     return con, end

@@ -58,6 +58,21 @@ intervals as (
     from business_intervals
 ),
 
+interval_days as (
+    -- each interval once per UTC day number holding one of its times up to the end of the
+    -- data (epoch_us of 'infinity' is null, which least() skips): the interval holding a start
+    -- is found by brand and day, not among all of the brand's intervals (hundreds over a
+    -- long span)
+    select
+        intervals.*,
+        unnest(range(epoch_us(intervals.open_at) // 86400000000,
+                     least(epoch_us(intervals.next_open_at) - 1, epoch_us(data_end.at))
+                         // 86400000000 + 1)) as day
+    from intervals
+    cross join data_end
+    where coalesce($clock::varchar in ('both', 'business'), true)
+),
+
 at_end as (
     select intervals.*
     from intervals
@@ -78,8 +93,9 @@ open_age as (
                    - epoch_us(at_start.open_at), 0)) / 60e6 as minutes
     from scoped
     cross join data_end
-    left join intervals as at_start
+    left join interval_days as at_start
       on at_start.brand = scoped.brand
+     and at_start.day = epoch_us(scoped.started_at) // 86400000000
      and at_start.open_at <= scoped.started_at
      and scoped.started_at < at_start.next_open_at
     left join at_end on at_end.brand = scoped.brand
