@@ -75,10 +75,10 @@ def test_sla_curve_defaults_to_both_clocks(request):
 
 
 def _tied_times_db():
-    """A small database of the four tables sla_curve reads, made to tie: answers and censorings
-    at the same exact time, several answers at one time, whole-minute censoring times, times a
-    microsecond apart in one minute, answers at grid minutes, both clocks (seeded, so any failure
-    repeats)."""
+    """A small database of the tables sla_curve reads (its conversations summary made by the
+    summary's own SQL), made to tie: answers and censorings at the same exact time, several
+    answers at one time, whole-minute censoring times, times a microsecond apart in one minute,
+    answers at grid minutes, both clocks (seeded, so any failure repeats)."""
     rng = random.Random(7)
     end = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.timezone.utc)
     day_us, rows = 86_400_000_000, []
@@ -106,8 +106,10 @@ def _tied_times_db():
     con.execute("insert into messages values ($1)", [end])
     con.execute("create table conversations (brand text, started_at timestamptz, "
                 "answered boolean, first_response_minutes double, "
-                "first_response_business_minutes double, handoff_of text)")
-    con.executemany("insert into conversations values (?, ?, ?, ?, ?, ?)", rows)
+                "first_response_business_minutes double, handoff_of text, "
+                "customer_followers bigint)")
+    con.executemany("insert into conversations values (?, ?, ?, ?, ?, ?, null)", rows)
+    sql.execute_script(con, "etl/summary_sla_conversations")
     con.execute("create table config_sla (brand text, target_minutes double, "
                 "is_primary boolean)")
     con.execute("insert into config_sla values (null, 60, true), ('Alpha', 45, true), "

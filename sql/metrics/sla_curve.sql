@@ -3,7 +3,7 @@
 -- fixed grid (1, 2, 5, 10, 15, 20, 30, 45 min, 1, 1.5, 2, 3, 4, 6, 8, 12, 18 h, 1, 1.5, 2, 3,
 -- 5, 7 days) plus the brand's SLA targets from carepulse.toml (is_target).
 -- Conversations: as in response-times (start in [$start, $end), brand known, DM handoffs not
--- counted twice). Each is observed from its start until its first response (an event) or, if
+-- counted twice), read from summary_sla_conversations (their columns, ordered by brand). Each is observed from its start until its first response (an event) or, if
 -- unanswered, until the end of the data = max(created_at) in messages (censored); with
 -- $horizon_minutes set, observation also stops at the horizon (answers after it are censored
 -- there) and the grid stops at it. On the business clock, both times are open minutes.
@@ -40,10 +40,8 @@ data_end as (select max(created_at) as at from messages),
 
 scoped as (
     select brand, started_at, answered, first_response_minutes, first_response_business_minutes
-    from conversations
-    where brand is not null
-      and handoff_of is null
-      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+    from summary_sla_conversations
+    where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
       and started_at >= $start::timestamptz
       and started_at < $end::timestamptz
 ),
