@@ -12,10 +12,25 @@ create or replace temp table staged_rows as
 
 with
 
+plain as (
+    -- An id of plain digits (the usual case) is the message id as it is: no trim, no rewrite,
+    -- no second digit test in `checked`, and its raw text needs no comparison. A NUL byte is
+    -- the only thing the text mapping changes.
+    select
+        *,
+        regexp_full_match(tweet_id, '[0-9]+') as plain_tweet_id,
+        regexp_full_match(in_response_to_tweet_id, '[0-9]+') as plain_in_reply_to_id,
+        contains(text, chr(0)) as text_has_nul
+    from raw_twcs
+),
+
 cleaned as (
     -- Cheap tests first: the costlier rewrites run only on the rare values that need them (a
     -- '.' in an id, a list that is not plain digits and commas, spaces around a timestamp).
     select
+        plain_tweet_id,
+        plain_in_reply_to_id,
+        text_has_nul,
         tweet_id as raw_tweet_id,
         author_id as raw_author_id,
         inbound as raw_inbound,
@@ -25,6 +40,7 @@ cleaned as (
         in_response_to_tweet_id as raw_in_response_to_tweet_id,
         -- ids are text; float-formatted copies ('848.0') are undone
         case
+            when plain_tweet_id then tweet_id
             when contains(tweet_id, '.') then regexp_replace(trim(tweet_id), '\.0+$', '')
             else trim(tweet_id)
         end as message_id,
@@ -51,7 +67,7 @@ cleaned as (
                 try_cast(trim(created_at) as timestamptz)
             )
         end as created_at,
-        case when contains(text, chr(0)) then replace(text, chr(0), '') else text end as text,
+        case when text_has_nul then replace(text, chr(0), '') else text end as text,
         case
             when response_tweet_id is null or response_tweet_id = '' then null
             -- plain 'id,id,...' (the usual case) is kept as it is
@@ -61,6 +77,7 @@ cleaned as (
                 lambda x: regexp_replace(trim(x), '\.0+$', '')), ','), '')
         end as response_ids,
         case
+            when plain_in_reply_to_id then in_response_to_tweet_id
             when contains(in_response_to_tweet_id, '.')
                 then nullif(regexp_replace(trim(in_response_to_tweet_id), '\.0+$', ''), '')
             else nullif(trim(in_response_to_tweet_id), '')
@@ -72,7 +89,7 @@ cleaned as (
         try_cast(try_cast(nullif(trim(author_followers), '') as double) as bigint)
             as author_followers,
         nullif(trim(brand), '') as brand
-    from raw_twcs
+    from plain
 ),
 
 checked as (
@@ -80,13 +97,15 @@ checked as (
         *,
         case
             when coalesce(message_id, '') = '' then 'missing tweet_id'
-            when not regexp_full_match(message_id, '[0-9]+') then 'tweet_id is not a number'
+            when not plain_tweet_id and not regexp_full_match(message_id, '[0-9]+')
+                then 'tweet_id is not a number'
             when coalesce(author_id, '') = '' then 'missing author_id'
             when inbound is null then 'inbound is not a boolean'
             when created_at is null then 'created_at is not a timestamp'
             when created_at > $now + interval 1 day then 'created_at is in the future'
             when created_at < timestamptz '2006-03-21 00:00:00+00' then 'created_at is before 2006'
             when in_reply_to_id is not null
+                and not plain_in_reply_to_id
                 and not regexp_full_match(in_reply_to_id, '[0-9]+')
                 then 'in_response_to_tweet_id is not a number'
             when channel not in ('public', 'dm') then 'channel is not public or dm'
@@ -113,12 +132,13 @@ final as (
         -- spaces, a NUL byte, a list with blanks, 'true' for 'True')
         case
             when reject_reason is not null
-                or raw_tweet_id is distinct from message_id
+                or (not plain_tweet_id and raw_tweet_id is distinct from message_id)
                 or raw_author_id is distinct from author_id
                 or raw_inbound not in ('True', 'False')
-                or raw_text is distinct from text
+                or text_has_nul
                 or raw_response_tweet_id is distinct from response_ids
-                or raw_in_response_to_tweet_id is distinct from in_reply_to_id
+                or (not plain_in_reply_to_id
+                    and raw_in_response_to_tweet_id is distinct from in_reply_to_id)
                 then to_json({
                     tweet_id: raw_tweet_id, author_id: raw_author_id, inbound: raw_inbound,
                     created_at: raw_created_at, text: raw_text,
