@@ -89,3 +89,30 @@ def test_the_sla_conversations_summary_holds_the_counted_conversations_by_brand(
         assert con.execute(f"select count(*) from ({first} except all {second})").fetchone() == (0,)
     brands = [b for (b,) in con.execute("select brand from summary_sla_conversations").fetchall()]
     assert brands == sorted(brands)                       # a full derive's order
+
+
+ONE_CLOCK = {
+    "calendar": ["frt_median_minutes", "frt_p90_minutes", "reply_latency_median_minutes"],
+    "business": ["frt_business_median_minutes", "frt_business_p90_minutes",
+                 "reply_latency_business_median_minutes"],
+}
+
+
+@pytest.mark.parametrize("which", ["real_db", "demo_db"])
+def test_response_times_on_one_clock_are_both_clocks_without_the_others_medians(which, request):
+    """The SLA page asks for its clock: that clock's medians and p90s as with both, the other
+    clock's NULL, every count, mean and share as with both."""
+    con = _reader(request.getfixturevalue(which))
+    compared = 0
+    for start, end in _periods(con):
+        for brands in _brand_sets(con):
+            params = dict(brands=brands, start=start, end=end)
+            both = sql.query(con, "metrics/response_times", params)
+            for clock, own in ONE_CLOCK.items():
+                other = ONE_CLOCK["business" if clock == "calendar" else "calendar"]
+                got = sql.query(con, "metrics/response_times", dict(params, clock=clock))
+                assert got[other].isna().all().all()
+                pd.testing.assert_frame_equal(got.drop(columns=other), both.drop(columns=other),
+                                              check_exact=True)
+                compared += int(got[own].notna().sum().sum())
+    assert compared > 0

@@ -106,8 +106,14 @@ def brand_table(summary: pd.DataFrame, f: Filters) -> None:
         name = col(summary, base, clock)
         if name:
             columns[name] = f"{label} ({clock}, min)"
-    if "reply_latency_median_minutes" in summary.columns:
-        columns["reply_latency_median_minutes"] = "Reply latency median (min)"
+    # the clock's reply latency where the rows hold it (the SLA page's response_times), else
+    # the calendar one (the overview's headline computes no business reply latency)
+    latency = col(summary, "reply_latency_median_minutes", clock)
+    if latency is None and "reply_latency_median_minutes" in summary.columns:
+        latency = "reply_latency_median_minutes"
+    if latency is not None:
+        on_clock = "business, " if "business" in latency else ""
+        columns[latency] = f"Reply latency median ({on_clock}min)"
     table = summary[list(columns)].rename(columns=columns)
     config = {label: st.column_config.NumberColumn(label, format="%.1f")
               for label in table.columns if label.endswith("min)")}

@@ -16,7 +16,13 @@
 -- unanswered one has no first response time on either clock); replies from `replies`. The
 -- conversations are read from summary_sla_conversations (the same rows, in brand order: one
 -- brand's period is a few row groups).
--- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
+-- $clock: 'both' (default) computes the medians and p90s (first response and reply latency) of
+-- both clocks; 'calendar' or 'business' only that clock's, the other's are NULL (the SLA page
+-- shows one clock: a median needs every value, the other clock's cost as much again).
+-- Counts, means and within_* are always there.
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
+--         $clock (text: both | calendar | business)
+-- default: clock = both (both | calendar | business)
 with
 
 whole_hours as (
@@ -82,9 +88,12 @@ frt as (
     -- the answered conversations of the period
     select
         brand,
-        -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9))
-        quantile_cont(first_response_minutes, [0.5, 0.9]) as frt_quantiles,
-        quantile_cont(first_response_business_minutes, [0.5, 0.9]) as frt_business_quantiles
+        -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9));
+        -- a clock not asked for aggregates no row
+        quantile_cont(first_response_minutes, [0.5, 0.9])
+            filter (where $clock::varchar <> 'business') as frt_quantiles,
+        quantile_cont(first_response_business_minutes, [0.5, 0.9])
+            filter (where $clock::varchar <> 'calendar') as frt_business_quantiles
     from summary_sla_conversations
     where answered
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
@@ -97,8 +106,10 @@ latency as (
     select
         brand,
         count(*) as replies,
-        median(latency_minutes) as reply_latency_median_minutes,
-        median(latency_business_minutes) as reply_latency_business_median_minutes
+        median(latency_minutes) filter (where $clock::varchar <> 'business')
+            as reply_latency_median_minutes,
+        median(latency_business_minutes) filter (where $clock::varchar <> 'calendar')
+            as reply_latency_business_median_minutes
     from replies
     where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
       and created_at >= $start::timestamptz
