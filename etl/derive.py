@@ -90,12 +90,22 @@ def derive_all(con, params: dict) -> None:
 def _derive_incrementally(con, side: SideConnection, params: dict,
                           fingerprint: Callable[[], str]) -> str | None:
     """derive_scope.try_incremental; if it derived, the whole-table steps and the summaries,
-    which read what it merged and write tables of their own, on the two connections."""
+    which read what it merged and write tables of their own, on the two connections.
+
+    DuckDB checkpoints by itself when its write-ahead log passes 16 MiB: a one-day load's
+    merge does (2.8M rows: at the replies' insert on the second connection, whose checkpoint
+    holds the first one's next statement), and publishing checkpoints again, each ~0.13 s. So
+    until publishing there is no automatic checkpoint: the one before publishing writes
+    everything once (2.8M next day: still ~0.14 s). A full derive keeps the default (its key
+    UPDATE of every message would stay in memory until the end)."""
+    sql.execute_script(con, "etl/scope_checkpoint_defer")
     try:
         mode = derive_scope.try_incremental(con, STEPS, params, fingerprint, side)
     except duckdb.Error:
-        return None   # e.g. a derived table of an older layout: the full derive replaces it
-    if mode is not None:
-        side.submit(lambda cursor: derive_scope.run_global(cursor, STEPS, params))
-        summaries.refresh(con, summary_steps(), params, incremental=True, side=side)
+        mode = None   # e.g. a derived table of an older layout: the full derive replaces it
+    if mode is None:
+        sql.execute_script(con, "etl/scope_checkpoint_restore")
+        return None
+    side.submit(lambda cursor: derive_scope.run_global(cursor, STEPS, params))
+    summaries.refresh(con, summary_steps(), params, incremental=True, side=side)
     return mode

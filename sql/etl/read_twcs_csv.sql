@@ -8,14 +8,15 @@
 -- keeps only when it reconciles with the independent record count (else it reads again with
 -- $parallel false). A view cannot hold bound values, so they travel in the variable twcs_csv.
 -- params: $path, $columns (struct: name -> 'VARCHAR', in file order), $encoding, $newline,
---         $max_line (bytes), $strict (bool), $parallel (bool)
+--         $max_line (bytes), $buffer (read buffer in bytes, > $max_line: the parallel reader
+--         splits the file by buffer), $strict (bool), $parallel (bool)
 drop table if exists reject_errors;
 
 drop table if exists reject_scans;
 
 set variable twcs_csv = {
     path: $path, columns: $columns, encoding: $encoding, newline: $newline,
-    max_line: $max_line, strict: $strict, parallel: $parallel
+    max_line: $max_line, buffer: $buffer, strict: $strict, parallel: $parallel
 };
 
 create or replace temp view raw_twcs as
@@ -31,6 +32,7 @@ parsed as (
                   parallel = getvariable('twcs_csv').parallel, null_padding = false,
                   new_line = getvariable('twcs_csv').newline,
                   max_line_size = getvariable('twcs_csv').max_line,
+                  buffer_size = getvariable('twcs_csv').buffer,
                   store_rejects = true, strict_mode = getvariable('twcs_csv').strict)
 ),
 
