@@ -50,16 +50,25 @@ def summary_steps() -> list[str]:
     return [f"etl/{path.stem}" for path in sorted((SQL_DIR / "etl").glob("summary_*.sql"))]
 
 
-def rebuild(con, config: Config, full: bool = False) -> None:
+def rebuild(con, config: Config, full: bool = False,
+            scored: Callable[[], object] = lambda: None) -> None:
     """Derive every table from what is loaded: incrementally when that is exact and worth it,
-    unless `full` (or CAREPULSE_DERIVE=full) asks for everything to be derived again."""
+    unless `full` (or CAREPULSE_DERIVE=full) asks for everything to be derived again.
+    `scored` waits until the loaded messages hold their scores (etl/load.py may score them on
+    a connection of its own meanwhile): no derive step reads a message before it returns (the
+    scope search before it reads no score)."""
     params = {"dm_handoff_hours": DM_HANDOFF_HOURS}
     incremental = not full and os.environ.get("CAREPULSE_DERIVE") != "full"
     mode = None
     with SideConnection(con) as side:   # etl/side_connection.py: work side by side
         store_configuration(con, config)
         # on the second connection while the first looks for the scope
-        fingerprint = side.call(lambda cursor: derive_scope.fingerprint(cursor, STEPS))
+        computing = side.call(lambda cursor: derive_scope.fingerprint(cursor, STEPS))
+
+        def fingerprint() -> str:
+            scored()
+            return computing()
+
         if incremental:
             mode = _derive_incrementally(con, side, params, fingerprint)
         fingerprint = fingerprint()

@@ -133,6 +133,13 @@ def score_messages(con: duckdb.DuckDBPyConnection, care: bool = True) -> int:
         sql.execute_script(con, "etl/sentiment_cleanup")
 
 
+def score_input(con: duckdb.DuckDBPyConnection, care: bool = True) -> None:
+    """Score temp table sentiment_input(id, text) of this connection into temp table
+    sentiment_scores(id, score, label), the lexicon loaded on it first if need be."""
+    load_lexicon(con)
+    _score_input(con, care)
+
+
 def _score_input(con, care: bool) -> None:
     """temp table sentiment_input(id, text) -> temp table sentiment_scores(id, score, label)."""
     params = {"care": bool(care), "threshold": THRESHOLD, "strip": STRIP_CARE if care else STRIP}

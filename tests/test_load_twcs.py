@@ -178,3 +178,53 @@ def test_unreadable_file_fails_cleanly_and_leaves_db_untouched(content, expected
     assert len(err.strip().splitlines()) == 1
     assert db.read_bytes() == before
     assert not list(tmp_path.glob("*.building-*"))
+
+
+def _messages(path):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select * exclude (run_id) from messages order by message_id").fetchall()
+    finally:
+        con.close()
+
+
+def test_scores_written_beside_the_insert_equal_scores_inserted_with_the_rows(
+        twcs_5000, tmp_path, monkeypatch):
+    """A small run whose records are all new is scored on the load's second connection while
+    it is inserted (etl/load.py SIDE_SCORING_MAX_ROWS); larger runs, or runs with duplicates,
+    insert the scores with the rows. Both give the same messages, row for row: here a first
+    file, a next one in its own publish, and two files in one publish, the second repeating
+    part of the first (so it takes the in-line path, after the first file's side scoring)."""
+    from etl import load
+    from etl.config import Config
+
+    header, rows = _rows(twcs_5000)
+    first = _write(tmp_path / "first.csv", header, rows[:1200])
+    second = _write(tmp_path / "second.csv", header, rows[1200:2000])
+    overlapping = _write(tmp_path / "overlap.csv", header, rows[1000:2000])
+    config = Config(None, {}, None)
+    beside = []
+    scoring_beside = load._insert_scoring_beside
+    monkeypatch.setattr(load, "_insert_scoring_beside",
+                        lambda *a: beside.append(1) or scoring_beside(*a))
+
+    def load_all(name, max_rows):
+        monkeypatch.setattr(load, "SIDE_SCORING_MAX_ROWS", max_rows)
+        one_by_one, together = tmp_path / f"{name}_1.duckdb", tmp_path / f"{name}_2.duckdb"
+        load.load_twcs(one_by_one, [first], config=config)
+        load.load_twcs(one_by_one, [second], config=config)
+        load.load_twcs(together, [first, overlapping], config=config)
+        return _messages(one_by_one), _messages(together)
+
+    inline = load_all("inline", 0)
+    assert beside == []
+    side = load_all("side", 122_880)
+    assert len(beside) == 3                  # first, second, and the first of the two files
+    assert side == inline
+    for messages in side:
+        assert len(messages) == 2000
+    con = duckdb.connect(str(tmp_path / "side_1.duckdb"), read_only=True)
+    unscored = con.execute("select count(*) filter (where sentiment is null), count(*) "
+                           "from messages where direction = 'inbound'").fetchall()[0]
+    con.close()
+    assert unscored[0] == 0 and unscored[1] > 500
