@@ -47,6 +47,7 @@ import sql
 from etl.side_connection import SideConnection
 
 SCOPE_DB = "summary_scope"
+SIDE_SCOPE_DB = "summary_side_scope"   # the same, for the steps refreshed on the second connection
 DIGEST_KEY = "summary_digest:"
 BY_HOUR_MARK = "-- refreshed by hour: "
 BY_WEEK_MARK = "-- refreshed by week: "
@@ -74,8 +75,9 @@ def refresh(con, steps: list[str], params: dict, incremental: bool,
             side: SideConnection | None = None) -> None:
     """Bring every summary of `steps` up to date after a derive (incremental or full). The
     FROM_HOUR_MARK summaries run on `side` when given (their tables are their own, and they
-    read only conversations and messages, which the others do not write), the others on
-    `con`."""
+    read only conversations and messages, which the others do not write), and so do, after an
+    incremental derive, the BY_HOUR_MARK ones that read only the messages of their hours; the
+    others on `con`."""
     stored = _stored_digests(con)
     key_tables = _key_tables(con) if incremental else set()
     kept = {step for step in steps if _unchanged(step, stored, key_tables)}
@@ -88,7 +90,10 @@ def refresh(con, steps: list[str], params: dict, incremental: bool,
         elif step not in by_hours and step not in by_weeks:
             sql.execute_script(con, step, params)
     if by_hours and pending:
-        _refresh_hours(con, by_hours, params)
+        beside = [step for step in by_hours if side is not None and _inputs(step) == ("messages",)]
+        if beside:
+            side.submit(_hours_beside(con, beside, params))
+        _refresh_hours(con, [step for step in by_hours if step not in beside], params)
     if by_weeks and pending:
         _refresh_weeks(con, by_weeks, params)
     sql.execute_script(con, "etl/scope_summary_done")
@@ -154,19 +159,37 @@ def _hours_pending(con) -> bool:
     return bool(sql.one(con, "etl/scope_summary_pending")["pending"])
 
 
-def _refresh_hours(con, steps: list[str], params: dict) -> None:
+def _hours_beside(con, steps: list[str], params: dict):
+    """A job for the second connection: the BY_HOUR_MARK steps that read only the messages of
+    their hours, refreshed there while `con` refreshes the others. The hours travel as a value
+    (summary_hours is a temp table of `con`); the job makes its own copy, and its own scope
+    database."""
+    marks = sql.one(con, "etl/scope_summary_hour_marks")["marks"]
+
+    def job(cursor) -> None:
+        sql.execute_script(cursor, "etl/scope_summary_hours_given", {"marks": marks})
+        try:
+            _refresh_hours(cursor, steps, params, SIDE_SCOPE_DB)
+        finally:
+            sql.execute_script(cursor, "etl/scope_summary_done")
+    return job
+
+
+def _refresh_hours(con, steps: list[str], params: dict, scope: str = SCOPE_DB) -> None:
+    if not steps:
+        return
     database = _ident(str(sql.one(con, "etl/current_database")["name"]))
     inputs = {step: _inputs(step) for step in steps}
     _prepare_rows(con, list(inputs.values()))
-    con.execute(f"attach ':memory:' as {SCOPE_DB}")  # sql-identifier: a module constant
+    con.execute(f"attach ':memory:' as {scope}")  # sql-identifier: SCOPE_DB or SIDE_SCOPE_DB
     try:
         for step in steps:
-            _define_inputs(con, database, inputs[step])
-            _run_in_scope(con, database, step, params)
+            _define_inputs(con, database, inputs[step], scope)
+            _run_in_scope(con, database, step, params, scope)
         for step in steps:
-            _replace_hours(con, _table(step))
+            _replace_hours(con, _table(step), scope)
     finally:
-        con.execute(f"detach {SCOPE_DB}")  # sql-identifier: a module constant
+        con.execute(f"detach {scope}")  # sql-identifier: SCOPE_DB or SIDE_SCOPE_DB
 
 
 def _refresh_weeks(con, steps: list[str], params: dict) -> None:
@@ -226,13 +249,13 @@ def _prepare_rows(con, inputs: list[tuple[str, ...]]) -> None:
         sql.execute_script(con, ROWS["messages"][1])
 
 
-def _define_inputs(con, database: str, tables: tuple[str, ...]) -> None:
+def _define_inputs(con, database: str, tables: tuple[str, ...], scope: str = SCOPE_DB) -> None:
     """The views a step reads in the scope: by row id under the general contract; under a
     narrow one, the messages of the refreshed hours (filtered as they are scanned) or the
     conversations by row id, and the other table not at all (read whole)."""
     for table, (rows, _) in ROWS.items():
         source = f"{database}.main.{table}"  # sql-identifier: the quoted catalog name, a constant
-        view = f"{SCOPE_DB}.{table}"  # sql-identifier: module constants
+        view = f"{scope}.{table}"  # sql-identifier: module constants
         if table not in tables:
             con.execute(f"drop view if exists {view}")  # sql-identifier: module constants
             continue
@@ -244,9 +267,9 @@ def _define_inputs(con, database: str, tables: tuple[str, ...]) -> None:
                     f"select * from {source} where {where}")
 
 
-def _run_in_scope(con, database: str, step: str, params: dict) -> None:
-    con.execute(f"use {SCOPE_DB}")  # sql-identifier: a module constant
-    con.execute(f"set search_path = '{SCOPE_DB}.main,{database}.main'")  # sql-identifier: constant + quoted catalog name
+def _run_in_scope(con, database: str, step: str, params: dict, scope: str = SCOPE_DB) -> None:
+    con.execute(f"use {scope}")  # sql-identifier: SCOPE_DB or SIDE_SCOPE_DB
+    con.execute(f"set search_path = '{scope}.main,{database}.main'")  # sql-identifier: constant + quoted catalog name
     try:
         sql.execute_script(con, step, params)
     finally:
@@ -254,12 +277,12 @@ def _run_in_scope(con, database: str, step: str, params: dict) -> None:
         con.execute("reset search_path")
 
 
-def _replace_hours(con, table: str) -> None:
+def _replace_hours(con, table: str, scope: str = SCOPE_DB) -> None:
     """The rows of the refreshed hours, from the scope's summary into the stored one."""
     in_hours = IN_HOURS.format(column="hour")
     con.execute(f"delete from {table} where {in_hours}")  # sql-identifier: a summary file's name
     con.execute(f"insert into {table} by name "  # sql-identifier: a summary file's name
-                f"select * from {SCOPE_DB}.{table} where {in_hours}")
+                f"select * from {scope}.{table} where {in_hours}")
 
 
 def _table(step: str) -> str:
