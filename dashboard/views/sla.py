@@ -20,6 +20,11 @@ NOT_COMPUTED = {
                  "reply_latency_business_median_minutes"],
     "business": ["frt_median_minutes", "frt_p90_minutes", "reply_latency_median_minutes"],
 }
+# the same for metrics/heatmap and metrics/influence (influence keeps its calendar median and p90
+# on the business clock: its chart's hover shows the calendar median)
+HEATMAP_NOT_COMPUTED = {"calendar": ["frt_business_median_minutes"],
+                        "business": ["frt_median_minutes"]}
+INFLUENCE_NOT_COMPUTED = {"calendar": ["frt_business_median_minutes"], "business": []}
 
 
 def page() -> None:
@@ -152,9 +157,10 @@ def _heatmap(f, summary: pd.DataFrame) -> None:
     brands = summary["brand"].tolist()
     brand = common.brand_choice("hm_brand", "heatmap_brand", brands,
                                 "Brand (hours are in its local time)")
-    # the chart shows one brand: ask for that one only (a sixth of the work with six brands)
-    frame = data.run("metrics/heatmap", **dict(f.params(), brands=[brand]))
-    frame = frame[frame["brand"] == brand]
+    # the chart shows one brand on one clock: ask for that one only (a sixth of the work with six
+    # brands) and that clock's medians
+    frame = data.run("metrics/heatmap", **dict(f.params(), brands=[brand]), clock=f.clock)
+    frame = frame[frame["brand"] == brand].drop(columns=HEATMAP_NOT_COMPUTED[f.clock])
     if frame.empty or frame["inbound_messages"].sum() == 0:
         ui.no_data("customer messages")
         return
@@ -203,7 +209,8 @@ def _influence(f) -> None:
     if not data.available("metrics/influence"):
         ui.not_available("Influence fairness", "metrics/influence")
         return
-    common.influence_chart(data.run("metrics/influence", **f.params()), f)
+    frame = data.run("metrics/influence", **f.params(), clock=f.clock)
+    common.influence_chart(frame.drop(columns=INFLUENCE_NOT_COMPUTED[f.clock]), f)
 
 
 if __name__ == "__main__":

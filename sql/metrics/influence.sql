@@ -9,7 +9,13 @@
 -- 60 min) over all conversations of the band, unanswered in the denominator.
 -- How: the conversations from summary_sla_conversations (the same rows, in brand order: one
 -- brand's period is a few row groups).
--- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
+-- $clock: 'both' (default) and 'business' compute every column; 'calendar' leaves
+-- frt_business_median_minutes NULL (a median needs every value; the calendar median and p90 come
+-- from one sort and are always there: a page on the business clock still shows the calendar
+-- median).
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
+--         $clock (text: both | calendar | business)
+-- default: clock = both (both | calendar | business)
 with
 
 scoped as (
@@ -34,17 +40,23 @@ scoped as (
 
 targets as (
     -- each brand's target (the brands from summary_brands, every brand with conversations:
-    -- reading them from `scoped` would make DuckDB store all its rows for a second reader)
+    -- reading them from `scoped` would make DuckDB store all its rows for a second reader);
+    -- the configured targets joined, not looked up by correlated subqueries (cheaper to plan)
     select
         brands.brand,
-        coalesce(
-            (select max(target_minutes) from config_sla as own
-             where lower(own.brand) = lower(brands.brand) and own.is_primary),
-            (select max(target_minutes) from config_sla as fallback
-             where fallback.brand is null and fallback.is_primary),
-            60
-        ) as target_minutes
+        coalesce(own.target_minutes, fallback.target_minutes, 60) as target_minutes
     from summary_brands as brands
+    left join (
+        select lower(brand) as brand_key, max(target_minutes) as target_minutes
+        from config_sla
+        where is_primary and brand is not null
+        group by all
+    ) as own on own.brand_key = lower(brands.brand)
+    cross join (
+        select max(target_minutes) as target_minutes
+        from config_sla
+        where brand is null and is_primary
+    ) as fallback
     where len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brands.brand)
 ),
 
@@ -57,7 +69,9 @@ by_band as (
         count(*) as conversations,
         count(*) filter (where scoped.answered) as answered,
         quantile_cont(scoped.first_response_minutes, [0.5, 0.9]) as frt_quantiles,
-        median(scoped.first_response_business_minutes) as frt_business_median_minutes,
+        -- on the calendar clock alone, no row
+        median(scoped.first_response_business_minutes)
+            filter (where $clock::varchar <> 'calendar') as frt_business_median_minutes,
         any_value(targets.target_minutes) as target_minutes,
         count(*) filter (where scoped.first_response_minutes <= targets.target_minutes)
             as within

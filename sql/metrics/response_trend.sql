@@ -61,7 +61,8 @@ whole as (
 
 targets as (
     -- every brand with conversations (summary_brands: a few rows, so that the period's rows
-    -- are not scanned once more for their brands), and whether the summary counts its target
+    -- are not scanned once more for their brands), and whether the summary counts its target;
+    -- the configured targets joined, not looked up by correlated subqueries (cheaper to plan)
     select
         brand,
         target_minutes,
@@ -69,15 +70,20 @@ targets as (
     from (
         select
             brands.brand,
-            coalesce(
-                $target_minutes::double,
-                (select max(target_minutes) from config_sla as own
-                 where lower(own.brand) = lower(brands.brand) and own.is_primary),
-                (select max(target_minutes) from config_sla as fallback
-                 where fallback.brand is null and fallback.is_primary),
-                60
-            ) as target_minutes
+            coalesce($target_minutes::double, own.target_minutes, fallback.target_minutes, 60)
+                as target_minutes
         from summary_brands as brands
+        left join (
+            select lower(brand) as brand_key, max(target_minutes) as target_minutes
+            from config_sla
+            where is_primary and brand is not null
+            group by all
+        ) as own on own.brand_key = lower(brands.brand)
+        cross join (
+            select max(target_minutes) as target_minutes
+            from config_sla
+            where brand is null and is_primary
+        ) as fallback
     )
 ),
 

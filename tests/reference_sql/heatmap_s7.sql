@@ -1,0 +1,194 @@
+-- metric: heatmap: inbound volume and FRT median by hour of week in the brand's local time
+-- heatmap.sql: one row per brand and local hour of the week (168 rows per brand: 1 = Monday,
+-- hour 0-23, hour_of_week = (weekday - 1) * 24 + hour), in the brand's time zone from
+-- carepulse.toml (UTC when not configured); empty hours are kept with 0.
+-- inbound_messages: every customer message (public or DM) of the brand sent in [$start, $end),
+-- the care team's workload; conversations: customer conversations starting in that hour (as
+-- in response-times) and their FRT median on the calendar and the business clock.
+-- How: customer messages of the whole UTC hours inside the period come from
+-- summary_volume_hourly when the hour's four quarter hours fall in one local hour (always but
+-- in zones whose offset is not whole hours, or changes within the hour); the partial hours at
+-- the period's edges and such split hours, from messages by quarter hour. Conversations from
+-- summary_sla_conversations (the same rows, in brand order: one brand's period is a few row
+-- groups).
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
+with
+
+zones as (
+    select
+        seen.brand,
+        coalesce(
+            (select max(timezone) from config_brands
+             where lower(config_brands.brand) = lower(seen.brand)),
+            'UTC'
+        ) as timezone
+    from (select distinct brand from summary_volume_hourly where brand is not null) as seen
+    where len($brands::varchar[]) = 0 or list_contains($brands::varchar[], seen.brand)
+),
+
+whole_hours as (
+    -- customer messages per brand and UTC hour entirely inside [$start, $end), as whole hours
+    -- since 1970 (summary_volume_hourly)
+    select brand, epoch_us(hour) // 3600000000 as hour_mark, inbound as messages
+    from summary_volume_hourly
+    where brand in (select brand from zones)
+      and hour >= date_trunc('hour', $start::timestamptz - interval 1 microsecond)
+                  + interval 1 hour
+      and hour < date_trunc('hour', $end::timestamptz)
+),
+
+edge_inbound as (
+    -- customer messages of the rest of the period (before the first whole hour, and from the
+    -- end of the last one; with no whole hour inside, the two ranges cover the period) per
+    -- brand and UTC quarter hour (quarter = epoch seconds / 900, by integer division: whole
+    -- quarter hours since 1970 for every time after 1970)
+    select
+        brand,
+        epoch_us(created_at) // 900000000 as quarter,
+        count(*) as messages
+    from messages
+    where direction = 'inbound'
+      and brand in (select brand from zones)
+      and (
+          (created_at >= $start::timestamptz
+           and created_at < least(date_trunc('hour', $start::timestamptz
+                                             - interval 1 microsecond) + interval 1 hour,
+                                  $end::timestamptz))
+          or (created_at >= greatest(date_trunc('hour', $end::timestamptz),
+                                     date_trunc('hour', $start::timestamptz
+                                                - interval 1 microsecond) + interval 1 hour)
+              and created_at < $end::timestamptz)
+      )
+    group by all
+),
+
+started as (
+    select
+        brand,
+        epoch_us(started_at) // 900000000 as quarter,
+        first_response_minutes,
+        first_response_business_minutes
+    from summary_sla_conversations
+    where started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
+      and brand in (select brand from zones)
+),
+
+quarter_span as (
+    -- the quarter hours of the period within the data's span (summary_data_span: every message
+    -- and conversation start lies in it)
+    select
+        epoch_us(greatest($start::timestamptz, first_at)) // 900000000 as first_quarter,
+        epoch_us(least($end::timestamptz - interval 1 microsecond, last_at)) // 900000000
+            as last_quarter
+    from summary_data_span
+),
+
+local_quarters as (
+    -- the local weekday and hour of each quarter hour of the span, converted once per brand:
+    -- time zone offsets are whole quarter hours and change on a quarter hour, so every
+    -- instant of a UTC quarter hour falls in the same local hour (every quarter of the span
+    -- rather than the distinct ones in use: listing those costs more than converting all)
+    select
+        quarters.brand,
+        quarters.quarter,
+        isodow(timezone(quarters.timezone, to_timestamp(quarters.quarter * 900))) as weekday,
+        hour(timezone(quarters.timezone, to_timestamp(quarters.quarter * 900))) as hour
+    from (
+        select
+            zones.brand,
+            zones.timezone,
+            unnest(range(quarter_span.first_quarter, quarter_span.last_quarter + 1)) as quarter
+        from zones
+        cross join quarter_span
+    ) as quarters
+),
+
+whole_local as (
+    -- each whole hour's local weekday and hour, and whether its four quarter hours share them
+    select
+        whole_hours.brand,
+        whole_hours.hour_mark,
+        any_value(whole_hours.messages) as messages,
+        min(local_quarters.weekday) as weekday,
+        min(local_quarters.hour) as hour,
+        count(distinct (local_quarters.weekday, local_quarters.hour)) = 1 as uniform
+    from whole_hours
+    join local_quarters
+      on local_quarters.brand = whole_hours.brand
+     and local_quarters.quarter // 4 = whole_hours.hour_mark
+    group by whole_hours.brand, whole_hours.hour_mark
+),
+
+split_inbound as (
+    -- customer messages of whole hours split over two local hours, per quarter hour
+    select
+        messages.brand,
+        epoch_us(messages.created_at) // 900000000 as quarter,
+        count(*) as messages
+    from whole_local
+    join messages
+      on messages.brand = whole_local.brand
+     and epoch_us(messages.created_at) // 3600000000 = whole_local.hour_mark
+    where not whole_local.uniform
+      and messages.direction = 'inbound'
+    group by all
+),
+
+volume as (
+    select brand, weekday, hour, sum(messages)::bigint as messages
+    from (
+        select brand, weekday, hour, messages
+        from whole_local
+        where uniform
+
+        union all
+
+        select local_quarters.brand, local_quarters.weekday, local_quarters.hour,
+            quarters.messages
+        from (select * from edge_inbound union all select * from split_inbound) as quarters
+        join local_quarters using (brand, quarter)
+    )
+    group by all
+),
+
+response as (
+    select
+        local_quarters.brand,
+        local_quarters.weekday,
+        local_quarters.hour,
+        count(*) as conversations,
+        median(started.first_response_minutes) as frt_median_minutes,
+        median(started.first_response_business_minutes) as frt_business_median_minutes
+    from started
+    join local_quarters using (brand, quarter)
+    group by all
+),
+
+cells as (
+    select zones.brand, zones.timezone, days.weekday, hours.hour
+    from zones
+    cross join (select unnest(range(1, 8)) as weekday) as days
+    cross join (select unnest(range(0, 24)) as hour) as hours
+    where zones.brand in (select brand from volume union select brand from response)
+),
+
+final as (
+    select
+        cells.brand,
+        cells.timezone,
+        cells.weekday,
+        ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][cells.weekday] as weekday_name,
+        cells.hour,
+        (cells.weekday - 1) * 24 + cells.hour as hour_of_week,
+        coalesce(volume.messages, 0) as inbound_messages,
+        coalesce(response.conversations, 0) as conversations,
+        response.frt_median_minutes,
+        response.frt_business_median_minutes
+    from cells
+    left join volume using (brand, weekday, hour)
+    left join response using (brand, weekday, hour)
+)
+
+select * from final
+order by brand, hour_of_week

@@ -1,0 +1,87 @@
+-- metric: influence: response rate and FRT by customer follower band per brand
+-- influence.sql: one row per brand and follower band with conversations.
+-- Conversations as in response-times (customer-started, start in [$start, $end), brand known,
+-- DM handoffs not counted twice); followers: the customer's follower count on the conversation's
+-- first message (conversations.customer_followers). Bands: '<100', '100-1k', '1k-10k',
+-- '10k-100k', '>=100k' (lower bound included), 'unknown' when the source has no follower
+-- count (the public twcs CSV has none). band_order sorts them.
+-- within_target: answered within the brand's headline SLA target (carepulse.toml, default
+-- 60 min) over all conversations of the band, unanswered in the denominator.
+-- How: the conversations from summary_sla_conversations (the same rows, in brand order: one
+-- brand's period is a few row groups).
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
+with
+
+scoped as (
+    select
+        brand,
+        case
+            when customer_followers is null then 6
+            when customer_followers < 100 then 1
+            when customer_followers < 1000 then 2
+            when customer_followers < 10000 then 3
+            when customer_followers < 100000 then 4
+            else 5
+        end as band_order,
+        answered,
+        first_response_minutes,
+        first_response_business_minutes
+    from summary_sla_conversations
+    where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
+),
+
+targets as (
+    -- each brand's target (the brands from summary_brands, every brand with conversations:
+    -- reading them from `scoped` would make DuckDB store all its rows for a second reader)
+    select
+        brands.brand,
+        coalesce(
+            (select max(target_minutes) from config_sla as own
+             where lower(own.brand) = lower(brands.brand) and own.is_primary),
+            (select max(target_minutes) from config_sla as fallback
+             where fallback.brand is null and fallback.is_primary),
+            60
+        ) as target_minutes
+    from summary_brands as brands
+    where len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brands.brand)
+),
+
+by_band as (
+    -- median and p90 from one sort (quantile_cont with a list: the same values as median and
+    -- quantile_cont 0.9 apart)
+    select
+        scoped.brand,
+        scoped.band_order,
+        count(*) as conversations,
+        count(*) filter (where scoped.answered) as answered,
+        quantile_cont(scoped.first_response_minutes, [0.5, 0.9]) as frt_quantiles,
+        median(scoped.first_response_business_minutes) as frt_business_median_minutes,
+        any_value(targets.target_minutes) as target_minutes,
+        count(*) filter (where scoped.first_response_minutes <= targets.target_minutes)
+            as within
+    from scoped
+    join targets using (brand)
+    group by scoped.brand, scoped.band_order
+),
+
+final as (
+    select
+        brand,
+        ['<100', '100-1k', '1k-10k', '10k-100k', '>=100k', 'unknown'][band_order]
+            as follower_band,
+        band_order,
+        conversations,
+        answered,
+        answered / conversations as response_rate,
+        frt_quantiles[1] as frt_median_minutes,
+        frt_quantiles[2] as frt_p90_minutes,
+        frt_business_median_minutes,
+        target_minutes,
+        within / conversations as within_target
+    from by_band
+)
+
+select * from final
+order by brand, band_order
