@@ -28,8 +28,9 @@ from etl.side_connection import SideConnection
 
 MAX_SHARE = 0.25           # above this share of messages in scope, a full derive is cheaper
 SCOPE_DB = "derive_scope"
-MERGED = {"messages", "conversations", "replies", "event_matches", "business_intervals"}
-DERIVED = ("conversations", "replies", "event_matches")
+MERGED = {"messages", "conversations", "replies", "reply_pairs", "event_matches",
+          "business_intervals"}
+DERIVED = ("conversations", "replies", "reply_pairs", "event_matches")
 GLOBAL_STEPS = ("etl/derive_business",)   # whole-table steps, re-run on the loaded database
 
 

@@ -10,8 +10,8 @@ from etl import derive
 from tests.conftest import TWCS_5000, shared
 
 # the derived tables, and the dashboard summaries (refreshed by hour after an incremental derive)
-TABLES = ("messages", "conversations", "replies", "event_matches", "brand_accounts",
-          *(step.rsplit("/", 1)[-1] for step in derive.summary_steps()))
+TABLES = ("messages", "conversations", "replies", "reply_pairs", "event_matches",
+          "brand_accounts", *(step.rsplit("/", 1)[-1] for step in derive.summary_steps()))
 
 
 def _mode(db) -> str:

@@ -105,6 +105,15 @@ create table if not exists replies (
     conversation_id text using compression uncompressed -- the reply's conversation (as in messages)
 );
 
+-- reply_pairs: one row per conversation, brand and agent with a reply (derive_replies.sql)
+create table if not exists reply_pairs (
+    conversation_id text using compression uncompressed,
+    brand           text,
+    agent           text,                   -- null: the brand's unsigned replies
+    first_at        timestamptz,            -- the pair's first reply
+    last_at         timestamptz             -- ... and last one
+);
+
 create table if not exists events (         -- the event calendar (docs/events.md), replaced at every load
     event_id   bigint,                      -- 1, 2, ... in calendar file order
     name       text not null,

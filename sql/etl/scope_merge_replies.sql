@@ -4,6 +4,9 @@
 -- differ from the stored ones. A temp table belongs to its connection, so the touched messages'
 -- ids come from derive_scope.touched_ids (scope_touched_ids.sql); this connection's temp
 -- tables scope_rewritten, scope_stored_rows, scope_stored and scope_changed are its own.
+-- Then the agent-conversation pairs (reply_pairs, derive_replies.sql) of the conversations of
+-- those replies, before and after: a pair depends only on its conversation's replies, and each
+-- of those conversations is whole in the scope (its replies are all touched).
 -- params: none
 create or replace temp table scope_rewritten as
 select *
@@ -58,3 +61,15 @@ insert into replies by name
 select *
 from scope_rewritten
 where reply_id in (select reply_id from scope_changed);
+
+delete from reply_pairs
+where conversation_id in (
+    select conversation_id from scope_stored
+    union all
+    select conversation_id from scope_rewritten
+);
+
+insert into reply_pairs by name
+select *
+from derive_scope.reply_pairs
+where conversation_id in (select conversation_id from scope_rewritten);

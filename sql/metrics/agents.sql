@@ -7,6 +7,11 @@
 -- conversations: distinct conversations the agent replied in; share_of_brand_replies: the
 -- agent's replies over all the brand's replies in scope; dm_redirect_share / off_channel_share:
 -- replies moving the customer to DM / to phone, e-mail or a web form.
+-- How conversations are counted without a distinct aggregate over the period's replies (half
+-- of this query's time): from reply_pairs (derive_replies.sql: each conversation, brand and
+-- agent with its first and last reply's time), a pair has a reply in the period when its first
+-- or its last one is in it; only a pair whose replies start before the period and end after it
+-- (a handful) is looked up among the period's replies.
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
 with
 
@@ -25,7 +30,6 @@ by_agent as (
         brand,
         agent,
         count(*) as replies,
-        count(distinct conversation_id) as conversations,
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9))
         quantile_cont(latency_minutes, [0.5, 0.9]) as latency_quantiles,
         median(latency_business_minutes) as latency_business_median_minutes,
@@ -35,19 +39,65 @@ by_agent as (
     group by brand, agent
 ),
 
+pairs as (
+    -- the agent-conversation pairs with replies on both sides of the period's start or end
+    select conversation_id, brand, agent, first_at, last_at
+    from reply_pairs
+    where brand is not null
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and first_at < $end::timestamptz
+      and last_at >= $start::timestamptz
+),
+
+spanning_seen as (
+    -- pairs with replies before and after the period: those with one in it
+    select pairs.brand, pairs.agent
+    from pairs
+    where pairs.first_at < $start::timestamptz
+      and pairs.last_at >= $end::timestamptz
+      and exists (
+          -- read from replies, not scoped: a second reader would materialize scoped
+          select 1
+          from replies
+          where replies.created_at >= $start::timestamptz
+            and replies.created_at < $end::timestamptz
+            and replies.conversation_id = pairs.conversation_id
+            and replies.brand = pairs.brand
+            and replies.agent is not distinct from pairs.agent
+      )
+),
+
+conversations as (
+    select brand, agent, count(*) as conversations
+    from (
+        select brand, agent
+        from pairs
+        where first_at >= $start::timestamptz or last_at < $end::timestamptz
+
+        union all
+
+        select brand, agent from spanning_seen
+    )
+    group by brand, agent
+),
+
 final as (
     select
-        brand,
-        agent,
-        replies,
-        conversations,
-        replies / sum(replies) over (partition by brand) as share_of_brand_replies,
-        latency_quantiles[1] as latency_median_minutes,
-        latency_quantiles[2] as latency_p90_minutes,
-        latency_business_median_minutes,
-        dm_redirect_share,
-        off_channel_share
+        by_agent.brand,
+        by_agent.agent,
+        by_agent.replies,
+        coalesce(conversations.conversations, 0) as conversations,
+        by_agent.replies / sum(by_agent.replies) over (partition by by_agent.brand)
+            as share_of_brand_replies,
+        by_agent.latency_quantiles[1] as latency_median_minutes,
+        by_agent.latency_quantiles[2] as latency_p90_minutes,
+        by_agent.latency_business_median_minutes,
+        by_agent.dm_redirect_share,
+        by_agent.off_channel_share
     from by_agent
+    left join conversations
+      on conversations.brand = by_agent.brand
+     and conversations.agent is not distinct from by_agent.agent
 )
 
 select * from final
