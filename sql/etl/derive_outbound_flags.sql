@@ -20,10 +20,9 @@
 --    for customer messages.
 -- params: none
 
--- The distinct texts (final) are the side built and the replies stream through in rowid order,
--- so the sort at the end sorts presorted rows (1.02 -> 0.87 CPU s at 2.8M rows; left to the
--- optimizer, the million replies were the side built).
-set disabled_optimizers = 'build_side_probe_side';
+-- Each distinct text carries the list of its rows (row_ids) through the rules, and its flags
+-- go back to those rows by unnest: the replies are read once (no stored copy of them for a
+-- second reader) and no join on the texts is needed (statement 3.3 -> 3.15 CPU s at 2.8M).
 
 create or replace temp table outbound_flags as
 with
@@ -38,7 +37,7 @@ outbound as (
     where direction = 'outbound'
 ),
 
-distinct_texts as (select distinct text from outbound),
+distinct_texts as (select text, list(row_id) as row_ids from outbound group by text),
 
 -- The rewrites below run only on the texts that hold a string every match of theirs needs (a
 -- contains() test costs a tenth of a regexp call, and most texts hold none): exact, the rules'
@@ -48,12 +47,12 @@ distinct_texts as (select distinct text from outbound),
 -- (statement 3.9 -> 3.0 CPU s). A contains() prefilter before the dm_redirect, signature or
 -- end-punctuation rules measured as dear as the regexp it would skip.
 
-lowered as (select text, text as tail, lower(text) as words from distinct_texts),
+lowered as (select row_ids, text as tail, lower(text) as words from distinct_texts),
 
 -- links go: at the end of the tail; in the words they become the word 'link'
 unlinked as (
     select
-        text,
+        row_ids,
         case
             when contains(tail, 'http')
                 then regexp_replace(tail, '(\s*https?://\S+)+\s*$', '')
@@ -70,7 +69,7 @@ unlinked as (
 -- "(1/2)"-style counters at the end of the tail go; @handles in the words go
 uncounted as (
     select
-        text,
+        row_ids,
         case
             when contains(tail, '/')
                 then regexp_replace(tail, '\s*\(?\d{1,2}/\d{1,2}\)?\s*$', '')
@@ -87,7 +86,7 @@ uncounted as (
 -- punctuation, symbols and spaces at the end of the tail go; clock times in the words go
 untimed as (
     select
-        text,
+        row_ids,
         regexp_replace(tail, '[\s\p{P}\p{S}]+$', '') as tail,
         case
             when contains(words, 'am') or contains(words, 'pm')
@@ -103,7 +102,7 @@ untimed as (
 -- link" (care teams' name for a DM link) becomes a direct message
 prepared as (
     select
-        text,
+        row_ids,
         tail,
         case
             when contains(words, 'private') or contains(words, 'secure')
@@ -118,7 +117,7 @@ prepared as (
 
 signed as (
     select
-        text,
+        row_ids,
         words,
         -- names in Latin letters (with accents); a Unicode letter class (\pL) makes RE2 ~60x
         -- slower on this end-anchored pattern
@@ -135,7 +134,7 @@ signed as (
 
 final as (
     select
-        text,
+        row_ids,
         case
             when lower(signature) not in (
                 '', 'thanks', 'thank', 'thx', 'ty', 'cheers', 'regards', 'team', 'support',
@@ -174,9 +173,8 @@ final as (
     from signed
 )
 
-select outbound.row_id, final.* exclude (text)
-from outbound
-join final on final.text = outbound.text
+select unnest(row_ids) as row_id, agent, dm_redirect, off_channel
+from final
 
 union all
 
@@ -185,5 +183,3 @@ from messages
 where direction <> 'outbound'
 
 order by row_id;
-
-reset disabled_optimizers;

@@ -79,9 +79,15 @@ token_lists as (
             when regexp_matches(text, '[a-z]') then true
             else regexp_matches(text, '(^|\s)[^A-Za-z\s]+(\s|$)')
         end as cap_diff,
-        -- VADER's punctuation emphasis: 0.292 per '!' (at most 4), 0.18 per '?' when 2-3, 0.96 above
-        least(strlen(text) - strlen(replace(text, '!', '')), 4) * 0.292
+        -- VADER's punctuation emphasis: 0.292 per '!' (at most 4), 0.18 per '?' when 2-3, 0.96 above.
+        -- Each mark is counted (one replace per text) only in the texts that hold it: about 19%
+        -- and 23% of the 2.8M bench texts
+        case
+            when contains(text, '!') then least(strlen(text) - strlen(replace(text, '!', '')), 4) * 0.292
+            else 0.0
+        end
             + case
+                when not contains(text, '?') then 0.0
                 when strlen(text) - strlen(replace(text, '?', '')) > 3 then 0.96
                 when strlen(text) - strlen(replace(text, '?', '')) > 1
                     then (strlen(text) - strlen(replace(text, '?', ''))) * 0.18
