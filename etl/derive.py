@@ -19,14 +19,23 @@ from etl.settings import DM_HANDOFF_HOURS
 
 STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_outbound_flags",
          "etl/derive_campaigns", "etl/derive_replies", "etl/derive_conversations")
-# A full derive runs derive_campaigns on a second connection of the same database
-# (etl/side_connection.py) beside derive_replies, whose insert runs on one thread (positional
-# joins): campaigns reads only stored tables (messages with the keys derive_threads writes,
-# events) and writes event_matches, which derive_conversations reads. Its plan and CPU are the
-# same whichever optimizer setting the other connection has set (DuckDB's
-# disabled_optimizers is global, and derive_replies sets it).
+# A full derive (and an incremental one, in its scope) runs derive_campaigns on a second
+# connection of the same database (etl/side_connection.py) beside derive_replies, whose insert
+# runs on one thread (positional joins): campaigns reads only stored tables (messages with the
+# keys derive_threads writes, events) and writes event_matches, which derive_conversations
+# reads. Its plan and CPU are the same whichever optimizer setting the other connection has set
+# (DuckDB's disabled_optimizers is global, and derive_replies sets it), and its rows a set.
 SIDE_STEP, SIDE_READER = "etl/derive_campaigns", "etl/derive_conversations"
 SQL_DIR = Path(sql.__file__).resolve().parent
+# An incremental derive deletes and re-inserts rows of the derived tables and summaries; the
+# checkpoint that publishes it would then merge the row groups those deletes thinned (DuckDB's
+# vacuum), rewriting them: at 2.8M rows ~0.1 of its ~0.2 CPU s, mostly summary_sla_conversations
+# (stored in brand order, so a refreshed hour's rows sit in every brand's row groups). Deleted
+# rows cost a scan little until they add up, so the vacuum waits for a load after which some
+# table of VACUUM_MIN_ROWS or more holds over VACUUM_DEAD_SHARE of deleted rows (at 2.8M rows
+# a next day leaves ~7% in summary_sla_conversations: about every second day vacuums).
+VACUUM_DEAD_SHARE = 0.10
+VACUUM_MIN_ROWS = 100_000
 
 
 def store_configuration(con, config: Config) -> None:
@@ -98,8 +107,9 @@ def derive_all(con, params: dict) -> None:
 
 def _derive_incrementally(con, side: SideConnection, params: dict,
                           fingerprint: Callable[[], str]) -> str | None:
-    """derive_scope.try_incremental; if it derived, the whole-table steps and the summaries,
-    which read what it merged and write tables of their own, on the two connections.
+    """derive_scope.try_incremental (which also queues the whole-table steps on `side`); if
+    it derived, the summaries, which read what it merged and write tables of their own, on the
+    two connections.
 
     DuckDB checkpoints by itself when its write-ahead log passes 16 MiB: a one-day load's
     merge does (2.8M rows: at the replies' insert on the second connection, whose checkpoint
@@ -109,12 +119,25 @@ def _derive_incrementally(con, side: SideConnection, params: dict,
     UPDATE of every message would stay in memory until the end)."""
     sql.execute_script(con, "etl/scope_checkpoint_defer")
     try:
-        mode = derive_scope.try_incremental(con, STEPS, params, fingerprint, side)
+        mode = derive_scope.try_incremental(con, STEPS, params, fingerprint, side,
+                                            beside=(SIDE_STEP, SIDE_READER))
     except duckdb.Error:
         mode = None   # e.g. a derived table of an older layout: the full derive replaces it
     if mode is None:
         sql.execute_script(con, "etl/scope_checkpoint_restore")
         return None
-    side.submit(lambda cursor: derive_scope.run_global(cursor, STEPS, params))
     summaries.refresh(con, summary_steps(), params, incremental=True, side=side)
+    side.wait()   # the share counts every delete, the second connection's too
+    if _deleted_share(con) <= VACUUM_DEAD_SHARE:
+        sql.execute_script(con, "etl/scope_vacuum_defer")
     return mode
+
+
+def _deleted_share(con) -> float:
+    """The largest share of deleted rows a table of VACUUM_MIN_ROWS or more stored rows holds."""
+    shares = [0.0]
+    for row in sql.rows(con, "etl/scope_vacuum_tables", {"min_rows": VACUUM_MIN_ROWS}):
+        table = '"' + row["table_name"].replace('"', '""') + '"'
+        live = con.execute(f"select count(*) from {table}").fetchall()[0][0]  # sql-identifier: a listed table
+        shares.append(1 - live / row["stored_rows"])
+    return max(shares)

@@ -20,6 +20,7 @@ brand accounts are foreseen: old customer messages that @mention them join the s
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from typing import Callable
 
@@ -56,12 +57,15 @@ def save_state(con, fingerprint_: str, mode: str) -> None:
 
 
 def try_incremental(con, steps: tuple[str, ...], params: dict,
-                    fingerprint_: Callable[[], str], side: SideConnection) -> str | None:
+                    fingerprint_: Callable[[], str], side: SideConnection,
+                    beside: tuple[str, str] | None = None) -> str | None:
     """Derive incrementally if that is exact and worth it; returns the mode it ran in
     ('incremental: ...'), or None with nothing changed when the caller must derive in full.
     `fingerprint_` waits for the fingerprint, computed meanwhile (the scope is looked for
     first: that only makes temp tables). The replies are merged on `side` (its errors are
-    raised when the caller closes it). The caller then runs `run_global`."""
+    raised when the caller closes it), and so are the whole-table steps (`run_global`) run,
+    as soon as the messages' keys are written. `beside` = (step, reader): that step runs in
+    the scope on `side`, beside the steps after it, until `reader` needs its table."""
     if not _derived_tables_present(con):
         return None
     counts = sql.one(con, "etl/scope_counts")
@@ -85,23 +89,28 @@ def try_incremental(con, steps: tuple[str, ...], params: dict,
         if scope > MAX_SHARE * total:
             return None
         if scope == 0:
+            side.submit(lambda cursor: run_global(cursor, steps, params))
             return "incremental: nothing new"
-        _run_in_scope(con, database, steps, params)
+        _run_in_scope(con, database, steps, params, side, beside or ("", ""))
         # a brand account nobody foresaw (scope_new_accounts.sql) could brand old messages
         # anywhere: the full derive that follows sees it too (brand accounts only grow)
         if not _scope_tables(con) <= MERGED or _brand_accounts(con) != accounts_expected:
             return None
-        _merge(con, side)
+        _merge(con, side, steps, params)
     finally:
         con.execute(f"detach {SCOPE_DB}")
     return f"incremental: {scope:,} of {total:,} messages ({new:,} new)"
 
 
-def _merge(con, side: SideConnection) -> None:
-    """Write the scope's rows back: the replies on `side`, the rest meanwhile on `con`."""
+def _merge(con, side: SideConnection, steps: tuple[str, ...], params: dict) -> None:
+    """Write the scope's rows back: the replies on `side`, the rest meanwhile on `con`; once
+    the messages' keys are written, the whole-table steps (they read only messages and the
+    configuration) queue on `side` behind the replies."""
     sql.execute_script(con, "etl/scope_touched_ids")
     side.submit(lambda cursor: sql.execute_script(cursor, "etl/scope_merge_replies"))
     try:
+        sql.execute_script(con, "etl/scope_merge_keys")
+        side.submit(lambda cursor: run_global(cursor, steps, params))
         sql.execute_script(con, "etl/scope_merge")
         sql.execute_script(con, "etl/scope_summary_hours")
     finally:
@@ -109,22 +118,45 @@ def _merge(con, side: SideConnection) -> None:
 
 
 def run_global(con, steps: tuple[str, ...], params: dict) -> None:
-    """The whole-table steps (GLOBAL_STEPS) on the loaded database: after an incremental
-    derive, whichever mode it returned, the caller runs them (etl/derive.py)."""
+    """The whole-table steps (GLOBAL_STEPS) on the loaded database, after an incremental
+    derive's keys are written (try_incremental queues them on the second connection)."""
     for step in steps:
         if step in GLOBAL_STEPS:
             sql.execute_script(con, step, params)
 
 
-def _run_in_scope(con, database: str, steps: tuple[str, ...], params: dict) -> None:
+def _run_in_scope(con, database: str, steps: tuple[str, ...], params: dict,
+                  side: SideConnection, beside: tuple[str, str]) -> None:
     """The steps, unchanged, with derive_scope first on the search path: they read and write its
     messages and create their tables there; other tables (configuration, events, brand accounts)
-    are the loaded database's."""
+    are the loaded database's. The step `beside[0]` runs on `side` (in the scope too), beside
+    the steps after it; the step `beside[1]` waits for it (and gets its error, if any)."""
+    step_beside, reader = beside
+    waiting = lambda: None
+    with _in_scope(con, database):
+        for step in steps:
+            if step == reader:
+                waiting()
+            if step == step_beside:
+                waiting = side.call(lambda cursor, step=step: _run_step_in_scope(
+                    cursor, database, step, params))
+            else:
+                sql.execute_script(con, step, params)
+        waiting()
+
+
+def _run_step_in_scope(con, database: str, step: str, params: dict) -> None:
+    with _in_scope(con, database):
+        sql.execute_script(con, step, params)
+
+
+@contextlib.contextmanager
+def _in_scope(con, database: str):
+    """derive_scope as the current database of `con`, then the loaded one's main schema."""
     con.execute(f"use {SCOPE_DB}")
     con.execute(f"set search_path = '{SCOPE_DB}.main,{_ident(database)}.main'")  # sql-identifier: constant + quoted catalog name
     try:
-        for step in steps:
-            sql.execute_script(con, step, params)
+        yield
     finally:
         con.execute(f"use {_ident(database)}")
         con.execute("reset search_path")

@@ -14,7 +14,9 @@ exact medians per day and per week, which no hour's rows can give) keys its rows
 `week` (the top of the week's Monday); a row depends only on the conversations started in its
 week (not on the DM conversations that continue them; `messages`, if read, is read whole).
 After an incremental derive, the weeks holding an hour of summary_hours are recomputed from
-those conversations (sql/etl/scope_summary_week_rows.sql), as the hours are for BY_HOUR_MARK.
+those conversations (sql/etl/scope_summary_week_rows.sql), as the hours are for BY_HOUR_MARK:
+on whichever connection finishes its other summaries first, when there are two (the hours
+reach the second one as a list of values).
 
 A summary file whose header has the line FROM_HOUR_MARK (its rows of an hour depend on earlier
 hours too, e.g. a backlog; they may depend only on the conversations' brand, start, first
@@ -42,6 +44,8 @@ A table a step's contract leaves out is read whole, which can only cost time, ne
 from __future__ import annotations
 
 import hashlib
+import threading
+from typing import Callable
 
 import sql
 from etl.side_connection import SideConnection
@@ -77,7 +81,7 @@ def refresh(con, steps: list[str], params: dict, incremental: bool,
     FROM_HOUR_MARK summaries run on `side` when given (their tables are their own, and they
     read only conversations and messages, which the others do not write), and so do, after an
     incremental derive, the BY_HOUR_MARK ones that read only the messages of their hours; the
-    others on `con`."""
+    others on `con`. The BY_WEEK_MARK ones run on whichever of the two is done first."""
     stored = _stored_digests(con)
     key_tables = _key_tables(con) if incremental else set()
     kept = {step for step in steps if _unchanged(step, stored, key_tables)}
@@ -89,13 +93,15 @@ def refresh(con, steps: list[str], params: dict, incremental: bool,
             _refresh_from_first_hour(con, step, params, step in kept, pending, side)
         elif step not in by_hours and step not in by_weeks:
             sql.execute_script(con, step, params)
-    if by_hours and pending:
+    if pending:
         beside = [step for step in by_hours if side is not None and _inputs(step) == ("messages",)]
-        if beside:
-            side.submit(_hours_beside(con, beside, params))
+        # the weeks on whichever connection is free first (their share of the work varies)
+        weeks = _FirstComer(lambda connection, scope: _refresh_weeks(connection, by_weeks,
+                                                                     params, scope))
+        if side is not None and (beside or by_weeks):
+            side.submit(_hours_beside(con, beside, weeks, params))
         _refresh_hours(con, [step for step in by_hours if step not in beside], params)
-    if by_weeks and pending:
-        _refresh_weeks(con, by_weeks, params)
+        weeks(con, SCOPE_DB)
     sql.execute_script(con, "etl/scope_summary_done")
     for step in steps:
         if stored.get(step) != _digest(step):   # an unchanged record is not written again
@@ -159,9 +165,24 @@ def _hours_pending(con) -> bool:
     return bool(sql.one(con, "etl/scope_summary_pending")["pending"])
 
 
-def _hours_beside(con, steps: list[str], params: dict):
+class _FirstComer:
+    """A job either connection may run, `run(connection, scope database name)`: the first to
+    call it runs it, a later call returns at once (each connection calls it once)."""
+
+    def __init__(self, run: Callable[[object, str], None]):
+        self._run, self._lock, self._taken = run, threading.Lock(), False
+
+    def __call__(self, connection, scope: str) -> None:
+        with self._lock:
+            taken, self._taken = self._taken, True
+        if not taken:
+            self._run(connection, scope)
+
+
+def _hours_beside(con, steps: list[str], weeks: _FirstComer, params: dict):
     """A job for the second connection: the BY_HOUR_MARK steps that read only the messages of
-    their hours, refreshed there while `con` refreshes the others. The hours travel as a value
+    their hours, refreshed there while `con` refreshes the others, then `weeks` (the
+    BY_WEEK_MARK steps) unless `con` has taken them. The hours travel as a value
     (summary_hours is a temp table of `con`); the job makes its own copy, and its own scope
     database."""
     marks = sql.one(con, "etl/scope_summary_hour_marks")["marks"]
@@ -170,6 +191,7 @@ def _hours_beside(con, steps: list[str], params: dict):
         sql.execute_script(cursor, "etl/scope_summary_hours_given", {"marks": marks})
         try:
             _refresh_hours(cursor, steps, params, SIDE_SCOPE_DB)
+            weeks(cursor, SIDE_SCOPE_DB)
         finally:
             sql.execute_script(cursor, "etl/scope_summary_done")
     return job
@@ -192,27 +214,29 @@ def _refresh_hours(con, steps: list[str], params: dict, scope: str = SCOPE_DB) -
         con.execute(f"detach {scope}")  # sql-identifier: SCOPE_DB or SIDE_SCOPE_DB
 
 
-def _refresh_weeks(con, steps: list[str], params: dict) -> None:
+def _refresh_weeks(con, steps: list[str], params: dict, scope: str = SCOPE_DB) -> None:
     """BY_WEEK_MARK summaries: their rows of the weeks holding a refreshed hour, recomputed from
     the conversations started in those weeks (read by row id; `messages` is read whole)."""
+    if not steps:
+        return
     database = _ident(str(sql.one(con, "etl/current_database")["name"]))
     sql.execute_script(con, "etl/scope_summary_week_rows")
     source = f"{database}.main.conversations"  # sql-identifier: the quoted catalog name
-    con.execute(f"attach ':memory:' as {SCOPE_DB}")  # sql-identifier: a module constant
+    con.execute(f"attach ':memory:' as {scope}")  # sql-identifier: SCOPE_DB or SIDE_SCOPE_DB
     try:
-        con.execute(f"drop view if exists {SCOPE_DB}.messages")  # sql-identifier: constant
-        con.execute(f"create or replace view {SCOPE_DB}.conversations as "  # sql-identifier: module constants
+        con.execute(f"drop view if exists {scope}.messages")  # sql-identifier: constant
+        con.execute(f"create or replace view {scope}.conversations as "  # sql-identifier: module constants
                     f"select * from {source} "
                     "where rowid in (select row_id from summary_week_conversation_rows)")
         for step in steps:
-            _run_in_scope(con, database, step, params)
+            _run_in_scope(con, database, step, params, scope)
         for step in steps:
             table = _table(step)
             con.execute(f"delete from {table} where {IN_WEEKS}")  # sql-identifier: a summary file's name
             con.execute(f"insert into {table} by name "  # sql-identifier: a summary file's name
-                        f"select * from {SCOPE_DB}.{table} where {IN_WEEKS}")
+                        f"select * from {scope}.{table} where {IN_WEEKS}")
     finally:
-        con.execute(f"detach {SCOPE_DB}")  # sql-identifier: a module constant
+        con.execute(f"detach {scope}")  # sql-identifier: SCOPE_DB or SIDE_SCOPE_DB
 
 
 def _inputs(step: str) -> tuple[str, ...]:

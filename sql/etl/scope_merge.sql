@@ -1,7 +1,8 @@
--- scope_merge.sql: write the scope's derived rows back where they differ from the stored ones:
--- the keys of every message in it; the replies and campaign matches of the touched messages
--- (scope_context.sql: the rest of the scope is context, whole conversations the load did not
--- touch, whose messages keep their keys and so their replies and matches); and the rows of the
+-- scope_merge.sql: write the scope's derived rows back where they differ from the stored ones,
+-- after scope_merge_keys.sql has written the keys of every message in it: the replies and
+-- campaign matches of the touched messages (scope_context.sql: the rest of the scope is
+-- context, whole conversations the load did not touch, whose messages keep their keys and so
+-- their replies and matches); and the rows of the
 -- conversations that may have changed: those of each customer in scope that start at or after
 -- the customer's `since` (their context is complete), plus the stored conversations the load
 -- touched (one re-rooted under a newly loaded parent gets a new id).
@@ -12,21 +13,8 @@
 -- are compared only there: ~6k of ~25k conversations in a one-day load). Stored rows are
 -- found on their key column, then read by row id (as in scope_copy.sql).
 -- The replies are merged by scope_merge_replies.sql, on a second connection meanwhile.
--- Keeps temp tables scope_changed_keys (messages whose keys changed, the new ones included) and
--- scope_changed_conversations (both versions of every conversation row deleted or inserted)
--- for scope_summary_hours.sql and scope_summary_first_hour.sql. params: none
-create or replace temp table scope_changed_keys as
-select stored.row_id, scoped.message_id, scoped.conversation_id, scoped.brand, scoped.created_at
-from derive_scope.messages as scoped
-join scope_rows as stored using (message_id)
-where scoped.conversation_id is distinct from stored.conversation_id
-   or scoped.brand is distinct from stored.brand;
-
-update messages
-set conversation_id = changed.conversation_id, brand = changed.brand
-from scope_changed_keys as changed
-where messages.rowid = changed.row_id;
-
+-- Keeps temp table scope_changed_conversations (both versions of every conversation row deleted
+-- or inserted) for scope_summary_hours.sql and scope_summary_first_hour.sql. params: none
 create or replace temp table scope_rewritten as
 select scoped.*
 from derive_scope.conversations as scoped
