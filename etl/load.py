@@ -321,7 +321,7 @@ def save_x(con, source: str, file: str, file_no: int, cursor: str | None = None,
 def _x_cursors(db: Path, handle: str) -> dict[str, str]:
     if not Path(db).exists():
         return {}
-    con = publish.open_reader(db)
+    con = publish.open_reader(db, require_current=False)   # a load brings an old database up to date
     try:
         rows = sql.query(con, "etl/x_cursors", {"handle": handle})
     finally:

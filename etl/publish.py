@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -273,7 +274,7 @@ def data_version(db: Path) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
-def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
+def open_reader(db: Path, require_current: bool = True) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published state (never blocks the ETL: it writes a copy).
 
     Each call sees the file as it is now. `duckdb.connect(path)` would not: while any connection
@@ -293,7 +294,34 @@ def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
         con.execute("attach $path as published (read_only)", {"path": str(db)})
         con.execute("use published")
         con.execute("detach memory")
+        if require_current:
+            _require_current(con, db)
     except BaseException:
         con.close()
         raise
     return con
+
+
+# `create [or replace] table [if not exists] NAME` (not temp tables) in the files that build a
+# database: the tables the metrics may read.
+_CREATED_TABLE = re.compile(r"^\s*create\s+(?:or\s+replace\s+)?table\s+(?:if\s+not\s+exists\s+)?(\w+)",
+                            re.IGNORECASE | re.MULTILINE)
+_BUILD_FILES = ("etl/schema.sql", "etl/derive_*.sql", "etl/summary_*.sql")
+
+
+def expected_tables() -> list[str]:
+    """Names of the tables a database loaded by this version of CarePulse holds."""
+    names = set()
+    for pattern in _BUILD_FILES:
+        for path in sql.SQL_DIR.glob(pattern):
+            names.update(_CREATED_TABLE.findall(path.read_text()))
+    return sorted(names)
+
+
+def _require_current(con, db: Path) -> None:
+    """A clear error instead of a missing-table error deep in a metric: a database built by an
+    older version of CarePulse lacks the tables added since, until `carepulse derive` adds them."""
+    missing = [row["name"] for row in sql.rows(con, "meta/missing_tables", {"expected": expected_tables()})]
+    if missing:
+        raise EtlError(f"{db}: built by an older CarePulse (no table {', '.join(missing)}); "
+                       f"run `carepulse derive --db {db}` once to bring it up to date")
