@@ -107,14 +107,14 @@ def _merge(con, side: SideConnection, steps: tuple[str, ...], params: dict) -> N
     the messages' keys are written, the whole-table steps (they read only messages and the
     configuration) queue on `side` behind the replies."""
     sql.execute_script(con, "etl/scope_touched_ids")
-    side.submit(lambda cursor: sql.execute_script(cursor, "etl/scope_merge_replies"))
+    replies = side.call(lambda cursor: sql.execute_script(cursor, "etl/scope_merge_replies"))
     try:
         sql.execute_script(con, "etl/scope_merge_keys")
         side.submit(lambda cursor: run_global(cursor, steps, params))
         sql.execute_script(con, "etl/scope_merge")
         sql.execute_script(con, "etl/scope_summary_hours")
     finally:
-        side.wait()   # it reads derive_scope, which the caller detaches next
+        replies()   # it reads derive_scope, which the caller detaches next (not the steps)
 
 
 def run_global(con, steps: tuple[str, ...], params: dict) -> None:

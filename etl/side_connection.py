@@ -37,7 +37,7 @@ class SideConnection:
 
     def call(self, function: Callable[[object], object]) -> Callable[[], object]:
         """Submit `function`; returns a callable that waits for its result (or raises its
-        error)."""
+        error): for it and the jobs submitted before it, not for those submitted since."""
         outcome: dict = {}
 
         def job(cursor) -> None:
@@ -48,9 +48,11 @@ class SideConnection:
                 raise
 
         self.submit(job)
+        passed = threading.Event()   # set when the thread gets past the job, run or skipped
+        self._jobs.put(passed)
 
         def result():
-            self.wait()
+            passed.wait()
             if "error" in outcome:
                 raise outcome["error"]
             if "value" not in outcome:
