@@ -321,7 +321,7 @@ def expected_tables() -> list[str]:
 def _require_current(con, db: Path) -> None:
     """A clear error instead of a missing-table error deep in a metric: a database built by an
     older version of CarePulse lacks the tables added since, until `carepulse derive` adds them."""
-    missing = [row["name"] for row in sql.rows(con, "meta/missing_tables", {"expected": expected_tables()})]
+    missing = [row["name"] for row in sql.rows(con, "etl/reader_missing_tables", {"expected": expected_tables()})]
     if missing:
         raise EtlError(f"{db}: built by an older CarePulse (no table {', '.join(missing)}); "
                        f"run `carepulse derive --db {db}` once to bring it up to date")

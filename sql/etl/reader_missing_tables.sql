@@ -1,4 +1,4 @@
--- missing_tables.sql: which of the tables this version of CarePulse reads are not in the open
+-- reader_missing_tables.sql: which of the tables this version of CarePulse reads are not in the open
 -- database (one row per missing name, sorted). A database built by an older version lacks the
 -- tables added since; `carepulse derive` adds them.
 -- params: $expected (text[]: the table names sql/etl's schema, derive and summary files create)
