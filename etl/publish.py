@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -160,8 +159,7 @@ def _timed(step: str, run, *args):
         return run(*args)
     began, cpu = time.perf_counter(), time.process_time()   # each ~ms with DuckDB's threads
     result = run(*args)
-    print(f"sql-timing {time.perf_counter() - began:8.3f}s cpu "
-          f"{time.process_time() - cpu:7.3f}s publish/{step}#1", file=sys.stderr, flush=True)
+    sql.log_timing(f"publish/{step}#1", time.perf_counter() - began, time.process_time() - cpu)
     return result
 
 

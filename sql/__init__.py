@@ -10,6 +10,7 @@ import os
 import re
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,9 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _DEFAULT = re.compile(r"^--\s*default:\s*([a-z_][a-z0-9_]*)\s*=\s*(\S+)", re.M)
 # CAREPULSE_SQL_TIMINGS=1: execute_script logs each statement's wall time to stderr (profiling).
 TIMINGS_ENV = "CAREPULSE_SQL_TIMINGS"
+# the zero of the timings' timeline (`@start-end`, seconds): this module's import, ~0.01 s after
+# the interpreter starts the CLI
+_TIMELINE_ZERO = time.perf_counter()
 
 
 @functools.lru_cache(maxsize=None)
@@ -166,8 +170,17 @@ def _log_timing(name: str, number: int, statement: str, seconds: float, cpu: flo
     machine inflates the wall time, much less the CPU time), the statement's first line."""
     first = next((l.strip() for l in statement.splitlines()
                   if l.strip() and not l.strip().startswith("--")), "")
-    print(f"sql-timing {seconds:8.3f}s cpu {cpu:7.3f}s {name}#{number} {first[:72]}",
-          file=sys.stderr, flush=True)
+    log_timing(f"{name}#{number}", seconds, cpu, first[:60])
+
+
+def log_timing(step: str, seconds: float, cpu: float, what: str = "") -> None:
+    """A `sql-timing` line on stderr: wall and CPU seconds, the step, when it ran on the
+    timeline (`@start-end`, seconds since the CLI started) and on which thread (the second
+    connection's steps run on their own), then `what` (a statement's first line)."""
+    end = time.perf_counter() - _TIMELINE_ZERO
+    thread = threading.current_thread().name
+    print(f"sql-timing {seconds:8.3f}s cpu {cpu:7.3f}s {step} @{end - seconds:.3f}-{end:.3f} "
+          f"[{thread}] {what}".rstrip(), file=sys.stderr, flush=True)
 
 
 def split_statements(sql_text: str) -> list[str]:
