@@ -82,13 +82,28 @@ def _hover(frame: pd.DataFrame, columns: dict, labels: dict) -> tuple[list[str],
 
 
 def _groups(frame: pd.DataFrame, color: str | None, order: list | None = None):
+    """(name, row positions) per `color` value, sorted by name (`order`'s names first); one
+    group of every row without `color`."""
     if color is None:
-        yield None, frame
+        yield None, slice(None)
         return
-    parts = dict(list(frame.groupby(color, sort=True, observed=True)))
+    parts = frame.groupby(color, sort=True, observed=True).indices
     for name in [o for o in (order or []) if o in parts] + [n for n in parts
                                                            if n not in (order or [])]:
         yield name, parts[name]
+
+
+def _arrays(frame: pd.DataFrame, columns: list[str]) -> dict:
+    """Each column as the numpy array plotly makes of it (a time-zone-aware time in its wall
+    time), once for all of a figure's traces: given pandas columns, plotly converts each
+    trace's own through narwhals (~1.5 ms a trace, ~2 s for the SLA page of 74 brands)."""
+    arrays = {}
+    for column in dict.fromkeys(columns):
+        series = frame[column]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_localize(None)
+        arrays[column] = series.to_numpy()
+    return arrays
 
 
 def _is_category(series: pd.Series) -> bool:
@@ -115,12 +130,15 @@ def lines(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None 
     extra, extra_template = _hover(frame, hover or {}, names)
     y_format = ".1%" if percent else ",.1f"
     markers = len(frame) <= 60
+    values = _arrays(frame, [x, y])
+    hover_values = frame[extra].to_numpy() if extra else None
     fig = go.Figure()
-    for name, part in _groups(frame, color):
+    for name, rows in _groups(frame, color):
         fig.add_trace(go.Scatter(
-            x=part[x], y=part[y], name=str(name) if name is not None else names.get(y, y),
+            x=values[x][rows], y=values[y][rows],
+            name=str(name) if name is not None else names.get(y, y),
             mode="lines+markers" if markers else "lines", line_shape=shape,
-            customdata=part[extra].to_numpy() if extra else None,
+            customdata=hover_values[rows] if extra else None,
             hovertemplate=f"{names.get(y, y)}: %{{y:{y_format}}}{extra_template}"
                           f"<extra>{name if name is not None else ''}</extra>"))
     fig.update_layout(title=title)
@@ -142,14 +160,16 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None =
     extra, extra_template = _hover(frame, hover or {}, names)
     value_format = ".1%" if percent else ",.4~f"
     category, value = ("y", "x") if horizontal else ("x", "y")
+    values = _arrays(frame, [x, y])
+    hover_values = frame[extra].to_numpy() if extra else None
     fig = go.Figure()
-    for name, part in _groups(frame, color, order):
+    for name, rows in _groups(frame, color, order):
         fig.add_trace(go.Bar(
-            **{category: part[x], value: part[y]},
+            **{category: values[x][rows], value: values[y][rows]},
             orientation="h" if horizontal else "v",
             name=str(name) if name is not None else names.get(y, y),
             marker_color=(colors or {}).get(name),
-            customdata=part[extra].to_numpy() if extra else None,
+            customdata=hover_values[rows] if extra else None,
             hovertemplate=f"{names.get(x, x)}: %{{{category}}}<br>{names.get(y, y)}: "
                           f"%{{{value}:{value_format}}}{extra_template}"
                           f"<extra>{name if name is not None else ''}</extra>"))

@@ -92,3 +92,33 @@ def test_totals_add_shares_exactly_and_never_medians():
     assert t["frt_median"] is None and t["frt_median_text"] == "5.0 min – 50.0 min"
     one = common.totals(summary.iloc[[1]], f)
     assert one["frt_median"] == 50.0 and one["frt_p90_text"] == "10.0 h"
+
+
+def test_traces_hold_what_plotly_makes_of_each_groups_own_columns():
+    """lines and bars convert each column once for all traces (charts._arrays): every trace
+    must equal the one plotly builds from that group's own pandas columns (time zone aware
+    times, string brands in name order, NaN values, hover columns of mixed types)."""
+    import plotly.graph_objects as go
+
+    frame = pd.DataFrame({
+        "brand": ["B", "A", "B", "A", "C"],
+        "period_start": pd.to_datetime(["2026-09-14 10:00", "2026-09-07 00:00",
+                                        "2026-09-07 00:00", "2026-09-14 00:00",
+                                        "2026-03-29 01:30"], utc=True)
+                        .tz_convert("Europe/Berlin"),
+        "frt_median_minutes": [3.5, None, 80.0, 7.25, 1.0],
+        "conversations": [10, 12, 8, 9, 1],
+        "agent": ["x", None, "y", "z", "w"],
+    })
+    hover = {"conversations": ":,", "agent": True}
+    for build, trace in ((charts.lines, go.Scatter), (charts.bars, go.Bar)):
+        fig = build(frame, "period_start", "frt_median_minutes", "FRT median (min)",
+                    hover=hover)
+        assert [t.name for t in fig.data] == ["A", "B", "C"]
+        for got in fig.data:
+            part = frame[frame["brand"] == got.name]
+            expected = trace(x=part["period_start"], y=part["frt_median_minutes"],
+                             customdata=part[["conversations", "agent"]].to_numpy())
+            assert got.to_plotly_json()["x"].tolist() == expected.to_plotly_json()["x"].tolist()
+            assert pd.Series(got.y).equals(pd.Series(expected.y))
+            assert got.customdata.tolist() == expected.customdata.tolist()
