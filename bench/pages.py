@@ -9,11 +9,17 @@ Cold = the first run on a fresh read-only connection (`etl.api.open_reader`, as 
 opens one per published version); warm = the median of `reruns` reruns on that connection.
 Pages: each module of dashboard/views (plus the shared sidebar, dashboard/filters.py) is charged
 for every query file it names, directly or through a function of dashboard/views/common.py, once
-per mention (the overview runs response_times twice: this period and the previous one).
+per mention.
 A page that binds a query otherwise than the sidebar's filters is charged for that binding
 (PAGE_BINDINGS: the SLA page's heatmap asks for the one brand it draws, timed as
 "<query> (one brand)"; the overview asks campaigns for no care columns, "<query> (no care)"),
 and for a fallback query (FALLBACKS) only when the query it falls back from answered no rows.
+A page's warm_ms is the sum of its queries' warm times (each alone); its concurrent_wall_ms is
+the wall time of fetching them the way the page does, on one warm connection, median of
+`reruns`: the queries it starts (`data.start`, or a dashboard/views/common.py function that
+calls it) on WORKERS threads with a cursor each, in the page's order, one it starts only once
+another's rows are in (STARTED_AFTER) when those are, and the ones it runs (`data.run`: the
+sidebar's first) one after another on the page's own thread.
 Runs in its own process so that its peak memory is the serving side's alone.
 """
 from __future__ import annotations
@@ -22,9 +28,11 @@ import argparse
 import ast
 import datetime as dt
 import json
+import resource
 import statistics
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import sql
@@ -73,6 +81,15 @@ FALLBACKS = {
 }
 
 
+# (page, query) -> the query whose rows the page waits for before it starts this one: the SLA
+# page's heatmap asks for the brand its selector shows, one of response_times' brands.
+STARTED_AFTER = {
+    ("sla", "metrics/heatmap"): "metrics/response_times",
+}
+
+WORKERS = 3        # queries a page's fetch runs at once: dashboard/data.py WORKERS (test_bench)
+
+
 def query_names() -> list[str]:
     names = []
     for group in GROUPS:
@@ -81,7 +98,21 @@ def query_names() -> list[str]:
 
 
 def page_queries(names: list[str]) -> dict[str, list[str]]:
-    """page module -> query files it runs (with repeats), found by reading the page sources."""
+    """page module -> query files it runs (with repeats), in the order its source names them,
+    found by reading the page sources."""
+    return {page: [name for name, _ in used] for page, used in _page_sources(names).items()}
+
+
+def page_starts(names: list[str]) -> dict[str, set[str]]:
+    """page module -> the query files it starts (data.start) rather than runs in turn."""
+    return {page: {name for name, started in used if started}
+            for page, used in _page_sources(names).items()}
+
+
+def _page_sources(names: list[str]) -> dict[str, list[tuple[str, bool]]]:
+    """page module -> (query, whether it is started) for each query its source names, the
+    shared sidebar's first, then the page's own in source order (a common.py function's where
+    the page names the function)."""
     known = set(names)
     shared = _function_queries(ROOT / SHARED, known)
     pages = {}
@@ -89,32 +120,40 @@ def page_queries(names: list[str]) -> dict[str, list[str]]:
         if path.name in ("__init__.py", "common.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        used = _literals(tree, known)
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id == "common" and node.attr in shared):
-                used += shared[node.attr]
-        pages[path.stem] = used
-    sidebar = _literals(ast.parse((ROOT / SIDEBAR).read_text(encoding="utf-8")), known)
+        found = [(at, [used]) for at, used in _literals(tree, known)]
+        found += [(_position(node), shared[node.attr]) for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                  and node.value.id == "common" and node.attr in shared]
+        pages[path.stem] = [used for _, group in sorted(found) for used in group]
+    sidebar = [used for _, used in _literals(
+        ast.parse((ROOT / SIDEBAR).read_text(encoding="utf-8")), known)]
     return {page: sidebar + used for page, used in pages.items()}
 
 
-def _function_queries(path: Path, known: set[str]) -> dict[str, list[str]]:
+def _function_queries(path: Path, known: set[str]) -> dict[str, list[tuple[str, bool]]]:
     if not path.exists():
         return {}
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {node.name: _literals(node, known) for node in tree.body
+    return {node.name: [used for _, used in _literals(node, known)] for node in tree.body
             if isinstance(node, ast.FunctionDef)}
 
 
-def _literals(tree, known: set[str]) -> list[str]:
-    """Query names in `tree`, except as arguments of `available(...)` / `not_available(...)`,
-    which only check that a file exists or name the missing one."""
-    skip = {id(arg) for node in ast.walk(tree) if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("available", "not_available") for arg in node.args}
-    return [node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and node.value in known and id(node) not in skip]
+def _literals(tree, known: set[str]) -> list[tuple[tuple[int, int], tuple[str, bool]]]:
+    """(position, (query, started)) of the query names in `tree`, in source order, except as
+    arguments of `available(...)` / `not_available(...)`, which only check that a file exists
+    or name the missing one; started: the name is the first argument of a `start(...)` call."""
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute)]
+    skip = {id(arg) for node in calls if node.func.attr in ("available", "not_available")
+            for arg in node.args}
+    started = {id(node.args[0]) for node in calls if node.func.attr == "start" and node.args}
+    found = [(_position(node), (node.value, id(node) in started)) for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and node.value in known and id(node) not in skip]
+    return sorted(found)
+
+
+def _position(node) -> tuple[int, int]:
+    return node.lineno, node.col_offset
 
 
 def scenarios(db: Path) -> list[dict]:
@@ -184,6 +223,7 @@ def _ms(seconds: float) -> float:
 def measure(db: Path, reruns: int = 5, limit: int | None = None) -> dict:
     names = query_names()
     pages = page_queries(names)
+    starts = page_starts(names)
     results = []
     for scenario in scenarios(db)[:limit]:
         params = scenario["params"]
@@ -198,12 +238,85 @@ def measure(db: Path, reruns: int = 5, limit: int | None = None) -> dict:
                 queries=used,
                 warm_ms=round(sum(timings[q].get("warm_ms", 0) for q in used), 1),
                 cold_ms=round(sum(timings[q].get("cold_ms", 0) for q in used), 1),
+                **time_page_fetch(db, page, _fetch_jobs(used, variants, params, timings),
+                                  starts[page], reruns),
             )
             for page, used in pages_run.items()
         }
         results.append(dict(scenario=scenario["name"], queries=list(timings.values()),
                             pages=page_totals))
     return dict(db=str(db), reruns=reruns, scenarios=results)
+
+
+def _fetch_jobs(used: list[str], variants: dict, params: dict, timings: dict) -> list:
+    """(label, query, parameters) of a page's timed queries, in its order."""
+    jobs = []
+    for label in used:
+        name, bound = variants.get(label, (label, params))
+        if "warm_ms" in timings[label]:
+            jobs.append((label, name, bound))
+    return jobs
+
+
+def time_page_fetch(db: Path, page: str, jobs: list, started: set[str], reruns: int) -> dict:
+    """The page's queries fetched as the page fetches them (see the module's doc), on one
+    read-only connection: the first fetch warms it, then the median wall (and process CPU) of
+    `reruns` fetches."""
+    con = api.open_reader(db)
+    try:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            _fetch_page(con, pool, page, jobs, started)
+            runs = [_fetch_page(con, pool, page, jobs, started) for _ in range(reruns)]
+    finally:
+        con.close()
+    return dict(concurrent_wall_ms=_ms(statistics.median(w for w, _ in runs)),
+                concurrent_cpu_ms=_ms(statistics.median(c for _, c in runs)),
+                concurrent_runs_ms=[_ms(w) for w, _ in runs])
+
+
+def _fetch_page(con, pool, page: str, jobs: list, started: set[str]) -> tuple[float, float]:
+    cpu, began = _cpu(), time.perf_counter()
+    futures: dict[str, Future] = {}
+    for label, name, params in jobs:
+        after = STARTED_AFTER.get((page, name))
+        if name not in started:
+            _on_cursor(con, name, params)
+        elif after in futures:
+            futures[label] = _start_after(pool, futures[after], con, name, params)
+        else:
+            futures[label] = pool.submit(_on_cursor, con, name, params)
+    for future in futures.values():
+        future.result()
+    return time.perf_counter() - began, _cpu() - cpu
+
+
+def _start_after(pool, before: Future, con, name: str, params: dict) -> Future:
+    """A future of `name`'s rows, started on `pool` once `before` is done."""
+    out: Future = Future()
+
+    def chain(done: Future) -> None:
+        if done.exception() is not None:
+            out.set_exception(done.exception())
+            return
+        inner = pool.submit(_on_cursor, con, name, params)
+        inner.add_done_callback(lambda f: out.set_exception(f.exception()) if f.exception()
+                                else out.set_result(f.result()))
+
+    before.add_done_callback(chain)
+    return out
+
+
+def _on_cursor(con, name: str, params: dict) -> int:
+    cursor = con.cursor()
+    try:
+        return len(sql.query(cursor, name, params))
+    finally:
+        cursor.close()
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _page_bindings(pages: dict[str, list[str]], params: dict):

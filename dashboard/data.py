@@ -4,16 +4,23 @@ One read-only connection per published data version (a load swaps the file; the 
 a new version and reopens). Each query runs on its own cursor, because Streamlit sessions run on
 separate threads and one DuckDB connection refuses concurrent calls. Results are cached by
 (query, parameters, data version).
+
+A page that needs several queries starts them all at once (`start`, one thread and cursor each,
+at most WORKERS running in the process) and then reads their results as it draws: its wait is
+its slowest query's, not the sum of all of them.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import threading
 import time
+from concurrent.futures import Future
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx
 
 import sql
 from dashboard import auth
@@ -50,9 +57,47 @@ def run(name: str, **params) -> pd.DataFrame:
     Only the parameters the file uses are bound and part of the cache key, so pages can pass
     their whole filter set to every query without splitting the cache.
     """
+    return _cached(*_cache_key(name, params))
+
+
+# Started queries running at once in this process, at most: the machine has 2 cores and each
+# query already uses DuckDB's threads; 3 keeps both busy while one query's Python (binding,
+# building its frame) runs (measured: 2.8M rows, SLA page, docs/performance.md session 9).
+WORKERS = 3
+_workers = threading.BoundedSemaphore(WORKERS)
+
+
+def start(name: str, **params) -> Future:
+    """`run(name, **params)` on a thread of its own: returns at once; the future's result() is
+    the frame, or raises what run would have raised. Queries started one after another run at
+    the same time, each on its own cursor; a cached result is served from the cache as by run.
+    """
+    key = _cache_key(name, params)      # signed-in check and data version on the page's thread
+    future: Future = Future()
+    worker = threading.Thread(target=_fill, args=(future, key), daemon=True,
+                              name=f"carepulse-query {name}")
+    # the page's script run context: st.cache_data and a stop or rerun of the page behave
+    # as on the page's own thread (Streamlit's way for threads a script starts)
+    add_script_run_ctx(worker)
+    worker.start()
+    return future
+
+
+def _fill(future: Future, key: tuple) -> None:
+    future.set_running_or_notify_cancel()
+    try:
+        with _workers:
+            frame = _cached(*key)
+    except BaseException as exc:         # a failed query, or Streamlit stopping the run
+        future.set_exception(exc)
+    else:
+        future.set_result(frame)
+
+
+def _cache_key(name: str, params: dict) -> tuple[str, str, str]:
     used = sql.params_of(sql.text(name))
     auth.require()                 # no data for a session that is not signed in
-    return _cached(name, _freeze({k: v for k, v in params.items() if k in used}), version())
+    return name, _freeze({k: v for k, v in params.items() if k in used}), version()
 
 
 # When a list, every query that misses the cache appends (name, seconds): dashboard/timing.py.

@@ -58,6 +58,8 @@ def test_every_dashboard_query_is_timed_or_says_why_not(report):
         for q in s["queries"]:
             assert ("warm_ms" in q and q["rows"] >= 0) or q["skipped"].startswith("no typical")
         assert "overview" in s["pages"]
+        for page in s["pages"].values():      # also timed fetched the way the page fetches
+            assert page["concurrent_wall_ms"] > 0 and len(page["concurrent_runs_ms"]) == 1
 
 
 def test_a_page_asking_for_one_brand_is_charged_for_that_one(report):
@@ -93,6 +95,21 @@ def test_the_sla_page_is_charged_for_the_full_backlog_only_when_its_summary_is_e
         {"sla": ["metrics/backlog_summary", "metrics/backlog"]},
         {"metrics/backlog_summary": dict(rows=0)})
     assert pages_run == {"sla": ["metrics/backlog_summary", "metrics/backlog"]}
+
+
+def test_the_bench_starts_what_the_pages_start_and_waits_where_they_wait():
+    names = pages.query_names()
+    starts = pages.page_starts(names)
+    assert {"metrics/sla_curve", "metrics/response_times", "metrics/heatmap",
+            "metrics/agents"} <= starts["sla"]
+    assert "meta/brands" not in starts["sla"]                  # the sidebar runs its own
+    assert "dashboard/overview_headline" in starts["overview"]
+    assert not starts["conversations"]
+    for (page, query), after in pages.STARTED_AFTER.items():
+        source = (pages.ROOT / "dashboard" / "views" / f"{page}.py").read_text(encoding="utf-8")
+        assert query in starts[page] and after in starts[page]
+        # the page reads the rows of `after` before it starts `query`
+        assert source.index(f'"{after}"') < source.index(f'data.start("{query}"')
 
 
 def test_the_pages_still_fall_back_where_the_bench_charges_them_for_it():

@@ -15,7 +15,10 @@ def page() -> None:
     if f is None:
         ui.missing_database()
         return
-    frame = data.run("metrics/channels", **f.params())
+    # both queries at once (data.start)
+    started = data.start("metrics/channels", **f.params())
+    weekly = common.start_channels_weekly(f)
+    frame = started.result()
     if frame.empty or frame["conversations"].sum() == 0:
         ui.no_data("public customer conversations")
         return
@@ -24,7 +27,7 @@ def page() -> None:
                "public · times on the calendar clock")
     _headlines(f, frame)
     _shares(frame)
-    weekly = common.channels_weekly(f)
+    weekly = common.channels_weekly(weekly.result())
     ui.chart(common.channels_weekly_chart(
         weekly, "Public conversations by how they were handled, per week (%)"),
         weekly, "channels_weekly")

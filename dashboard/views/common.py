@@ -128,9 +128,10 @@ def trend_available() -> bool:
     return data.available("metrics/response_trend")
 
 
-def trend(f: Filters, grain: str = "day") -> pd.DataFrame:
-    return data.run("metrics/response_trend", **f.params(), grain=grain,
-                    target_minutes=f.sla_minutes)
+def start_trend(f: Filters, grain: str = "day"):
+    """metrics/response_trend for the filters, started (data.start: its result() is the frame)."""
+    return data.start("metrics/response_trend", **f.params(), grain=grain,
+                      target_minutes=f.sla_minutes)
 
 
 def trend_hover(frame: pd.DataFrame) -> dict:
@@ -143,11 +144,15 @@ CHANNEL_COUNTS = {"share_public": "handled_public", "share_dm": "moved_to_dm",
                   "share_off_channel": "moved_off_channel", "share_unanswered": "unanswered"}
 
 
-def channels_weekly(f: Filters) -> pd.DataFrame:
+def start_channels_weekly(f: Filters):
+    """metrics/channels_weekly for the filters, started (its result() is the frame)."""
+    return data.start("metrics/channels_weekly", **f.params())
+
+
+def channels_weekly(frame: pd.DataFrame) -> pd.DataFrame:
     """Public conversations per UTC week (Monday) of the period by how they were handled,
-    pooled over the brands (metrics/channels_weekly): one row per week and class with its
-    share. Weeks cut by the period's edges are partial."""
-    frame = data.run("metrics/channels_weekly", **f.params())
+    pooled over the brands, from metrics/channels_weekly's rows: one row per week and class
+    with its share. Weeks cut by the period's edges are partial."""
     weeks = frame.groupby("week_start", sort=True)[list(CHANNEL_COUNTS.values())].sum()
     totals = weeks.sum(axis=1)
     rows = [{"week": week.to_pydatetime(), "handled": CHANNEL_CLASSES[share],
@@ -170,14 +175,20 @@ def channels_weekly_chart(frame: pd.DataFrame, title: str):
     return fig
 
 
-def channels_overview(f: Filters):
-    frame = channels_weekly(f)
+def channels_overview(weekly: pd.DataFrame):
+    """The overview's chart of metrics/channels_weekly's rows."""
+    frame = channels_weekly(weekly)
     return frame, channels_weekly_chart(frame, "Public conversations by how they were handled, "
                                                "per week (%)")
 
 
-def negative_share_overview(f: Filters):
-    frame = data.run("metrics/sentiment", **f.params())
+def start_sentiment(f: Filters):
+    """metrics/sentiment for the filters, started (its result() is the frame)."""
+    return data.start("metrics/sentiment", **f.params())
+
+
+def negative_share_overview(frame: pd.DataFrame):
+    """The overview's chart of metrics/sentiment's rows."""
     frame = frame[frame["scored"] > 0] if "scored" in frame.columns else frame
     fig = charts.lines(frame, "day", "negative_share",
                        "Negative share of customer messages per day (%)", percent=True,
@@ -194,8 +205,13 @@ CAMPAIGN_CARE_COLUMNS = ("conversations", "response_rate", "frt_median_minutes",
                          "before_frt_median_minutes", "before_frt_p90_minutes")
 
 
-def campaigns_overview(f: Filters):
-    frame = data.run("metrics/campaigns", **f.params(), care=False)
+def start_campaigns_overview(f: Filters):
+    """metrics/campaigns without its care columns, started (its result() is the frame)."""
+    return data.start("metrics/campaigns", **f.params(), care=False)
+
+
+def campaigns_overview(frame: pd.DataFrame):
+    """The overview's lift chart of start_campaigns_overview's rows."""
     frame = frame.drop(columns=[c for c in CAMPAIGN_CARE_COLUMNS if c in frame.columns])
     return frame, campaigns_lift_chart(frame)
 
@@ -219,14 +235,22 @@ def campaigns_lift_chart(frame: pd.DataFrame):
 def brand_choice(key: str, param: str, brands: list[str], label: str) -> str | None:
     """A one-brand selector for charts that cannot mix brands (local hours, medians); its value
     round-trips through the URL as `param`. Defaults to the first (busiest) brand."""
+    if brand_chosen(key, param, brands) is None:
+        return None
+    brand = st.selectbox(label, brands, key=key)
+    urlstate.write({param: None if brand == brands[0] else brand})
+    return brand
+
+
+def brand_chosen(key: str, param: str, brands: list[str]) -> str | None:
+    """The brand brand_choice's selector shows, before it is drawn (from the URL, the session or
+    the default), so that a page can start the chart's query first."""
     if not brands:
         return None
     urlstate.seed(key, param, lambda v: v[-1] if v[-1] in brands else brands[0], brands[0])
     if st.session_state.get(key) not in brands:
         st.session_state[key] = brands[0]
-    brand = st.selectbox(label, brands, key=key)
-    urlstate.write({param: None if brand == brands[0] else brand})
-    return brand
+    return st.session_state[key]
 
 
 def backlog_chart(frame: pd.DataFrame, f: Filters) -> None:

@@ -24,9 +24,8 @@ def page() -> None:
     if f is None:
         ui.missing_database()
         return
-    headline = data.run("dashboard/overview_headline", **f.params(),
-                        target_minutes=f.sla_minutes, clock=f.clock)
-    headline = headline.drop(columns=NOT_COMPUTED[f.clock])
+    fetched = _start_queries(f)
+    headline = fetched["headline"].result().drop(columns=NOT_COMPUTED[f.clock])
     summary = common.period_rows(headline, "current")
     if summary.empty:
         ui.no_data()
@@ -45,17 +44,36 @@ def page() -> None:
     _headlines(f, now, then)
     left, right = st.columns(2)
     with left:
-        _sla_chart(f)
+        _sla_chart(f, fetched.get("trend"))
     with right:
-        _volume_chart(f)
+        _volume_chart(f, fetched["daily"])
     left, right = st.columns(2)
     with left:
-        _channels_chart(f)
+        _channels_chart(f, fetched.get("channels"))
     with right:
-        _reputation_chart(f)
-    _campaigns_chart(f)
+        _reputation_chart(f, fetched.get("sentiment"))
+    _campaigns_chart(f, fetched.get("campaigns"))
     st.subheader("Per brand")
     common.brand_table(summary, f)
+
+
+def _start_queries(f) -> dict:
+    """Every query of the page at once (data.start); each chart then waits for its own. A
+    metric file not there yet is not started (its chart says so)."""
+    started = {
+        "headline": data.start("dashboard/overview_headline", **f.params(),
+                               target_minutes=f.sla_minutes, clock=f.clock),
+        "daily": data.start("metrics/daily_volume", **f.params()),
+    }
+    if common.trend_available():
+        started["trend"] = common.start_trend(f, grain="week")
+    if data.available("metrics/channels"):
+        started["channels"] = common.start_channels_weekly(f)
+    if data.available("metrics/sentiment"):
+        started["sentiment"] = common.start_sentiment(f)
+    if data.available("metrics/campaigns"):
+        started["campaigns"] = common.start_campaigns_overview(f)
+    return started
 
 
 def _headlines(f, now: dict, before: dict) -> None:
@@ -93,9 +111,9 @@ def _headlines(f, now: dict, before: dict) -> None:
         ui.link_page("sla", "Response times in depth", f)
 
 
-def _sla_chart(f) -> None:
-    if common.trend_available():
-        trend = common.trend(f, grain="week")
+def _sla_chart(f, started) -> None:
+    if started is not None:
+        trend = started.result()
         fig = charts.lines(trend, "period_start", common.col(trend, "frt_median_minutes", f.clock),
                            f"First response time, median per week ({f.clock} minutes)",
                            y_title="Minutes", hover=common.trend_hover(trend),
@@ -106,24 +124,24 @@ def _sla_chart(f) -> None:
     ui.link_page("sla", "SLA: percentiles, targets, heatmap, backlog, agents", f)
 
 
-def _volume_chart(f) -> None:
-    daily = data.run("metrics/daily_volume", **f.params())
+def _volume_chart(f, started) -> None:
+    daily = started.result()
     ui.chart(charts.daily_conversations(daily), daily, "overview_daily_volume")
     ui.link_page("conversations", "Conversations: the rows behind the numbers", f)
 
 
-def _channels_chart(f) -> None:
-    if data.available("metrics/channels"):
-        frame, fig = common.channels_overview(f)
+def _channels_chart(f, started) -> None:
+    if started is not None:
+        frame, fig = common.channels_overview(started.result())
         ui.chart(fig, frame, "overview_channels")
     else:
         ui.not_available("Public vs DM", "metrics/channels")
     ui.link_page("channels", "Channels: public, DM, off-channel", f)
 
 
-def _reputation_chart(f) -> None:
-    if data.available("metrics/sentiment"):
-        frame, fig = common.negative_share_overview(f)
+def _reputation_chart(f, started) -> None:
+    if started is not None:
+        frame, fig = common.negative_share_overview(started.result())
         ui.chart(fig, frame, "overview_negative_share",
                  empty="no customer message in this period has a sentiment score yet.")
     else:
@@ -131,9 +149,9 @@ def _reputation_chart(f) -> None:
     ui.link_page("reputation", "Reputation: sentiment and spikes", f)
 
 
-def _campaigns_chart(f) -> None:
-    if data.available("metrics/campaigns"):
-        frame, fig = common.campaigns_overview(f)
+def _campaigns_chart(f, started) -> None:
+    if started is not None:
+        frame, fig = common.campaigns_overview(started.result())
         ui.chart(fig, frame, "overview_campaigns", empty="no campaign in this period.")
     else:
         ui.not_available("Campaigns", "metrics/campaigns")

@@ -17,13 +17,17 @@ def page() -> None:
         ui.missing_database()
         return
     st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC) · customer messages, public and DM")
-    daily = data.run("metrics/sentiment", **f.params())
+    # both metrics at once (data.start); the spikes section reads through etl.api meanwhile
+    started = data.start("metrics/sentiment", **f.params())
+    turnaround = (data.start("metrics/sentiment_turnaround", **f.params())
+                  if data.available("metrics/sentiment_turnaround") else None)
+    daily = started.result()
     if daily.empty or daily["inbound_messages"].sum() == 0:
         ui.no_data("customer messages")
         return
     _sentiment(f, daily)
     spikes.section(f)
-    _turnaround(f)
+    _turnaround(f, turnaround)
 
 
 def _sentiment(f, daily: pd.DataFrame) -> None:
@@ -58,12 +62,12 @@ def _sentiment(f, daily: pd.DataFrame) -> None:
         ui.chart(fig, scored, "reputation_net_sentiment")
 
 
-def _turnaround(f) -> None:
+def _turnaround(f, started) -> None:
     st.subheader("Did care turn it around?")
-    if not data.available("metrics/sentiment_turnaround"):
+    if started is None:
         ui.not_available("First vs last customer sentiment", "metrics/sentiment_turnaround")
         return
-    frame = data.run("metrics/sentiment_turnaround", **f.params())
+    frame = started.result()
     frame = frame[frame["spoke_after"] > 0]
     if frame.empty:
         st.info("No answered conversation in this period started negative with a scored "

@@ -25,6 +25,7 @@ NOT_COMPUTED = {
 HEATMAP_NOT_COMPUTED = {"calendar": ["frt_business_median_minutes"],
                         "business": ["frt_median_minutes"]}
 INFLUENCE_NOT_COMPUTED = {"calendar": ["frt_business_median_minutes"], "business": []}
+HEATMAP_BRAND_KEY, HEATMAP_BRAND_PARAM = "hm_brand", "heatmap_brand"   # its selector, its URL
 
 
 def page() -> None:
@@ -33,31 +34,52 @@ def page() -> None:
     if f is None:
         ui.missing_database()
         return
-    # the chosen clock's medians and p90s only (the per-brand table shows one clock)
-    summary = data.run("metrics/response_times", **f.params(), clock=f.clock)
-    summary = summary.drop(columns=NOT_COMPUTED[f.clock])
+    fetched = _start_queries(f)
+    summary = fetched["summary"].result().drop(columns=NOT_COMPUTED[f.clock])
     if summary.empty:
         ui.no_data()
         return
+    heatmap = _start_heatmap(f, summary)
     st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC) · **{f.clock} clock** "
                + ("(only the brand's opening hours count)" if f.clock == "business"
                   else "(wall-clock minutes)")
                + " · switch the clock and the SLA target in the sidebar")
-    # the chosen clock's rows only: half the work of both
-    curve = data.run("metrics/sla_curve", **f.params(), horizon_minutes=None, clock=f.clock)
+    curve = fetched["curve"].result()
     curve = curve[curve["clock"] == f.clock]
     _targets(f, curve)
     _km_curve(f, curve)
-    _trend(f)
-    _heatmap(f, summary)
-    _backlog(f)
+    _trend(f, fetched["trend"])
+    _heatmap(f, summary, heatmap)
+    _backlog(f, fetched.get("backlog"))
     left, right = st.columns(2)
     with left:
-        _agents(f)
+        _agents(f, fetched.get("agents"))
     with right:
-        _influence(f)
+        _influence(f, fetched.get("influence"))
     st.subheader("Per brand")
     common.brand_table(summary, f)
+
+
+def _start_queries(f) -> dict:
+    """Every query of the page at once (data.start), the slowest first; each section then waits
+    for its own. The heatmap's starts once response_times has named the brands (see
+    _start_heatmap); a metric file not there yet is not started (its section says so)."""
+    params = f.params()
+    started = {
+        # the chosen clock's rows only: half the work of both
+        "curve": data.start("metrics/sla_curve", **params, horizon_minutes=None, clock=f.clock),
+        # the chosen clock's medians and p90s only (the per-brand table shows one clock)
+        "summary": data.start("metrics/response_times", **params, clock=f.clock),
+    }
+    if data.available("metrics/agents"):
+        started["agents"] = data.start("metrics/agents", **params)
+    if data.available("metrics/influence"):
+        started["influence"] = data.start("metrics/influence", **params, clock=f.clock)
+    started["trend"] = common.start_trend(f, grain=_grain_chosen())
+    if data.available("metrics/backlog"):
+        started["backlog"] = data.start("metrics/backlog_summary", **params,
+                                        max_age_hours=STALE_HOURS)
+    return started
 
 
 def _targets(f, curve: pd.DataFrame) -> None:
@@ -114,10 +136,10 @@ def _km_curve(f, curve: pd.DataFrame) -> None:
                "dropped): the curve is the share answered by each elapsed time.")
 
 
-def _trend(f) -> None:
+def _trend(f, started) -> None:
     st.subheader("Over time")
     grain = _grain()
-    trend = common.trend(f, grain=grain)
+    trend = started.result()
     if trend.empty:
         ui.no_data()
         return
@@ -144,22 +166,34 @@ def _trend(f) -> None:
                "not within target, so the last points can only rise.")
 
 
-def _grain() -> str:
+def _grain_chosen() -> str:
+    """The periods' radio value, before it is drawn (the trend's query starts with the page)."""
     urlstate.seed("s_grain", "grain", lambda v: v[-1] if v[-1] in GRAINS else "week", "week")
+    return st.session_state["s_grain"]
+
+
+def _grain() -> str:
+    _grain_chosen()
     grain = st.radio("Periods", GRAINS, key="s_grain", horizontal=True,
                      format_func=lambda g: f"per {g}")
     urlstate.write({"grain": None if grain == "week" else grain})
     return grain
 
 
-def _heatmap(f, summary: pd.DataFrame) -> None:
-    st.subheader("When are we swamped?")
-    brands = summary["brand"].tolist()
-    brand = common.brand_choice("hm_brand", "heatmap_brand", brands,
-                                "Brand (hours are in its local time)")
+def _start_heatmap(f, summary: pd.DataFrame):
+    """The heatmap's query, for the brand its selector will show (response_times' brands)."""
+    brand = common.brand_chosen(HEATMAP_BRAND_KEY, HEATMAP_BRAND_PARAM, summary["brand"].tolist())
     # the chart shows one brand on one clock: ask for that one only (a sixth of the work with six
     # brands) and that clock's medians
-    frame = data.run("metrics/heatmap", **dict(f.params(), brands=[brand]), clock=f.clock)
+    return data.start("metrics/heatmap", **dict(f.params(), brands=[brand]), clock=f.clock)
+
+
+def _heatmap(f, summary: pd.DataFrame, started) -> None:
+    st.subheader("When are we swamped?")
+    brands = summary["brand"].tolist()
+    brand = common.brand_choice(HEATMAP_BRAND_KEY, HEATMAP_BRAND_PARAM, brands,
+                                "Brand (hours are in its local time)")
+    frame = started.result()
     frame = frame[frame["brand"] == brand].drop(columns=HEATMAP_NOT_COMPUTED[f.clock])
     if frame.empty or frame["inbound_messages"].sum() == 0:
         ui.no_data("customer messages")
@@ -183,12 +217,12 @@ def _heatmap(f, summary: pd.DataFrame) -> None:
         ui.chart(fig, frame, "sla_heatmap_frt")
 
 
-def _backlog(f) -> None:
+def _backlog(f, started) -> None:
     st.subheader("Backlog")
-    if not data.available("metrics/backlog"):
+    if started is None:
         ui.not_available("Backlog (conversations waiting for a first answer)", "metrics/backlog")
         return
-    frame = data.run("metrics/backlog_summary", **f.params(), max_age_hours=STALE_HOURS)
+    frame = started.result()      # metrics/backlog_summary
     if frame.empty:
         # the summary does not answer the period (or holds none of its hours): the full metric
         frame = data.run("metrics/backlog", **f.params(), max_age_hours=STALE_HOURS)
@@ -196,20 +230,20 @@ def _backlog(f) -> None:
     ui.link_conversations(f, "Unanswered conversations", answered="no")
 
 
-def _agents(f) -> None:
+def _agents(f, started) -> None:
     st.subheader("Agents")
-    if not data.available("metrics/agents"):
+    if started is None:
         ui.not_available("Agents", "metrics/agents")
         return
-    common.agents_table(data.run("metrics/agents", **f.params()), f)
+    common.agents_table(started.result(), f)
 
 
-def _influence(f) -> None:
+def _influence(f, started) -> None:
     st.subheader("Do big accounts get served first?")
-    if not data.available("metrics/influence"):
+    if started is None:
         ui.not_available("Influence fairness", "metrics/influence")
         return
-    frame = data.run("metrics/influence", **f.params(), clock=f.clock)
+    frame = started.result()
     common.influence_chart(frame.drop(columns=INFLUENCE_NOT_COMPUTED[f.clock]), f)
 
 
