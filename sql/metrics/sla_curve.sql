@@ -3,10 +3,11 @@
 -- fixed grid (1, 2, 5, 10, 15, 20, 30, 45 min, 1, 1.5, 2, 3, 4, 6, 8, 12, 18 h, 1, 1.5, 2, 3,
 -- 5, 7 days) plus the brand's SLA targets from carepulse.toml (is_target).
 -- Conversations: as in response-times (start in [$start, $end), brand known, DM handoffs not
--- counted twice), read from summary_sla_conversations (their columns, ordered by brand). Each is observed from its start until its first response (an event) or, if
--- unanswered, until the end of the data = max(created_at) in messages (censored); with
--- $horizon_minutes set, observation also stops at the horizon (answers after it are censored
--- there) and the grid stops at it. On the business clock, both times are open minutes.
+-- counted twice), read from summary_sla_conversations (their columns, ordered by brand). Each
+-- is observed from its start until its first response (an event) or, if unanswered, until
+-- the end of the data = max(created_at) in messages (censored); with $horizon_minutes set,
+-- observation also stops at the horizon (answers after it are censored there) and the grid
+-- stops at it. On the business clock, both times are open minutes.
 -- share_answered_km: 1 - the Kaplan-Meier survival at t (ties: answers at t before the
 -- censorings at t); share_answered: answered within t over all conversations (censored ones in
 -- the denominator, a lower bound). answered_by / censored_by: events and censorings at <= t;
@@ -18,7 +19,9 @@
 -- observed after each censoring time on the grid's span (unanswered conversations younger
 -- than the grid's end) and after each grid minute are needed: per-minute totals plus the
 -- exact times inside that one minute, both from the observations counted once per distinct
--- time.
+-- time. Those counting steps key each curve (brand and clock) by one number, hash(brand,
+-- clock), half as costly to group, join and window by as the two texts (`curves` maps it
+-- back; a key shared by two curves stops the query).
 -- $clock picks the rows of one clock ('calendar' or 'business'; 'both' or null: both), at
 -- half the work: the SLA page draws one clock at a time.
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
@@ -137,9 +140,11 @@ raw_times as (
 ),
 
 observed as (
+    -- curve: the 64-bit hash of brand and clock, the key of the counting steps below
+    -- (grouping, joining and sorting by one number costs half as much as by two texts);
+    -- `curves` maps it back
     select
-        brand,
-        clock,
+        hash(brand, clock) as curve,
         answered and ($horizon_minutes::double is null
                       or minutes <= $horizon_minutes::double) as event,
         least(minutes, coalesce($horizon_minutes::double, minutes)) as minutes
@@ -178,42 +183,63 @@ grid as (
 
 grid_end as (select max(minutes) as minutes from grid),
 
-value_counts as (
-    -- observations on the grid's span, one row per distinct time with its counts (the later
-    -- ones only count as still observed: all conversations minus those up to a threshold);
-    -- counts as doubles (exact below 2^53): running sums of doubles are twice as fast as of
-    -- integers, which DuckDB widens to 128 bits
+curves as (
+    -- the curves drawn (brand and clock) with their keys; two of one key (a hash collision)
+    -- stop the query rather than merge their counts
     select
-        brand,
-        clock,
+        totals.brand,
+        clocks.clock,
+        totals.conversations,
+        case
+            when count(*) over (partition by hash(totals.brand, clocks.clock)) = 1
+                then hash(totals.brand, clocks.clock)
+            else error('sla_curve: two curves share a hash key')
+        end as curve
+    from totals
+    cross join clocks
+),
+
+grid_keyed as (
+    select curves.curve, grid.minutes
+    from grid
+    join curves using (brand, clock)
+),
+
+value_counts as (
+    -- observations on the grid's span, one row per curve and distinct time with its counts
+    -- (the later ones only count as still observed: all conversations minus those up to a
+    -- threshold); counts as doubles (exact below 2^53): running sums of doubles are twice as
+    -- fast as of integers, which DuckDB widens to 128 bits
+    select
+        curve,
         minutes,
         floor(minutes)::bigint as minute,
         count(*)::double as observed,
         count(*) filter (where event)::double as answered
     from observed
     where minutes <= (select minutes from grid_end)
-    group by brand, clock, minutes
+    group by curve, minutes
 ),
 
 thresholds as (
     -- the censoring times on the grid's span, with how many are censored there, and the grid
-    select brand, clock, minutes, minute, sum(censored) as censored, bool_or(on_grid) as on_grid
+    select curve, minutes, minute, sum(censored) as censored, bool_or(on_grid) as on_grid
     from (
-        select brand, clock, minutes, minute, observed - answered as censored, false as on_grid
+        select curve, minutes, minute, observed - answered as censored, false as on_grid
         from value_counts
         where observed > answered
 
         union all
 
-        select brand, clock, minutes, floor(minutes)::bigint, 0, true from grid
+        select curve, minutes, floor(minutes)::bigint, 0, true from grid_keyed
     )
-    group by brand, clock, minutes, minute
+    group by curve, minutes, minute
 ),
 
 per_minute as (
-    select brand, clock, minute, sum(observed) as observed, sum(answered) as answered
+    select curve, minute, sum(observed) as observed, sum(answered) as answered
     from value_counts
-    group by brand, clock, minute
+    group by curve, minute
 ),
 
 minute_totals as (
@@ -221,34 +247,33 @@ minute_totals as (
     -- on the grid (a censoring time's minute has its own observation): running sums over the
     -- minutes, less the minute's own counts
     select
-        brand,
-        clock,
+        curve,
         minute,
         sum(observed) over upto - observed as observed,
         sum(answered) over upto - answered as answered
     from (
-        select brand, clock, minute, sum(observed) as observed, sum(answered) as answered
+        select curve, minute, sum(observed) as observed, sum(answered) as answered
         from (
-            select brand, clock, minute, observed, answered
+            select curve, minute, observed, answered
             from per_minute
 
             union all
 
-            select brand, clock, minute, 0, 0
+            select curve, minute, 0, 0
             from thresholds
             where on_grid
         )
-        group by brand, clock, minute
+        group by curve, minute
     )
-    window upto as (partition by brand, clock order by minute rows unbounded preceding)
+    window upto as (partition by curve order by minute rows unbounded preceding)
 ),
 
 before_minute as (
     -- observations and answers in the whole minutes before each threshold's minute
-    select thresholds.brand, thresholds.clock, thresholds.minutes, minute_totals.observed,
+    select thresholds.curve, thresholds.minutes, minute_totals.observed,
         minute_totals.answered
     from thresholds
-    join minute_totals using (brand, clock, minute)
+    join minute_totals using (curve, minute)
 ),
 
 in_own_minute as (
@@ -257,66 +282,69 @@ in_own_minute as (
     -- of its minute (at most 60 when times are whole seconds), not every observation in it
     -- (thousands in an early minute)
     select
-        thresholds.brand,
-        thresholds.clock,
+        thresholds.curve,
         thresholds.minutes,
         coalesce(sum(observed.observed), 0) as observed,
         coalesce(sum(observed.answered), 0) as answered
     from thresholds
     left join value_counts as observed
-      on observed.brand = thresholds.brand
-     and observed.clock = thresholds.clock
+      on observed.curve = thresholds.curve
      and observed.minute = thresholds.minute
      and observed.minutes <= thresholds.minutes
-    group by thresholds.brand, thresholds.clock, thresholds.minutes
+    group by thresholds.curve, thresholds.minutes
 ),
 
 counted as (
     -- at each threshold: answered and censored at or before it, observed after it
     select
-        thresholds.brand,
-        thresholds.clock,
+        thresholds.curve,
+        curves.brand,
+        curves.clock,
         thresholds.minutes,
         thresholds.censored,
         thresholds.on_grid,
-        totals.conversations,
+        curves.conversations,
         before_minute.answered + in_own_minute.answered as answered_by,
         before_minute.observed + in_own_minute.observed
             - before_minute.answered - in_own_minute.answered as censored_by,
-        totals.conversations - before_minute.observed - in_own_minute.observed as after
+        curves.conversations - before_minute.observed - in_own_minute.observed as after
     from thresholds
-    join before_minute using (brand, clock, minutes)
-    join in_own_minute using (brand, clock, minutes)
-    join totals using (brand)
+    join before_minute using (curve, minutes)
+    join in_own_minute using (curve, minutes)
+    join curves using (curve)
 ),
 
 censoring_steps as (
-    -- at risk after the previous censoring time (or all conversations before the first)
+    -- at risk after the previous censoring time (or all conversations before the first), and
+    -- after the last censoring time at or before this one (counts: exact in any order, so
+    -- windowed by the curve's key)
     select
         *,
-        coalesce(
-            last_value(case when censored > 0 then after end ignore nulls) over (
-                partition by brand, clock order by minutes
-                rows between unbounded preceding and 1 preceding),
-            conversations) as before
+        coalesce(last_value(case when censored > 0 then after end ignore nulls) over (
+                     partition by curve order by minutes
+                     rows between unbounded preceding and 1 preceding),
+                 conversations) as before,
+        coalesce(last_value(case when censored > 0 then after end ignore nulls) over (
+                     partition by curve order by minutes rows unbounded preceding),
+                 conversations) as after_last_censoring
     from counted
 ),
 
 km as (
     -- the answers since the previous censoring time multiply the survival by (at risk after
     -- them) / (at risk after that censoring time); at a grid minute, the product up to the
-    -- last censoring time at or before it times the answers since then
+    -- last censoring time at or before it times the answers since then (a sum of doubles,
+    -- windowed by brand and clock: DuckDB's windowed sum rounds by where a partition's rows
+    -- sit among the others, and this is the layout the previous text summed in)
     select
         *,
         sum(case
                 when censored > 0 and after + censored < before
                     then ln(1 - (before - after - censored) / before)
                 else 0
-            end) over running as log_survival,
-        coalesce(last_value(case when censored > 0 then after end ignore nulls) over running,
-                 conversations) as after_last_censoring
+            end) over (partition by brand, clock order by minutes rows unbounded preceding)
+            as log_survival
     from censoring_steps
-    window running as (partition by brand, clock order by minutes rows unbounded preceding)
 ),
 
 final as (
