@@ -17,6 +17,7 @@ from tests.test_metrics_summaries import (REFERENCE_SQL, _brand_sets, _periods, 
 __all__ = ["demo_db", "real_db"]   # module fixtures shared with test_metrics_summaries
 
 MICROSECOND = dt.timedelta(microseconds=1)
+BUSINESS_MEDIAN = "latency_business_median_minutes"     # what clock = calendar leaves out
 
 
 def _inside_pairs(con) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -62,7 +63,7 @@ def test_agents_equals_its_distinct_count_text(which, request):
     direct = (REFERENCE_SQL / "agents_direct.sql").read_text(encoding="utf-8")
     inside = _inside_pairs(con)
     assert inside, "no pair with three replies: the periods inside pairs test nothing"
-    compared, spanning = 0, 0
+    compared, spanning, business_medians = 0, 0, 0
     for start, end in _periods(con) + inside:
         spanning += _spanning_with_a_reply(con, start, end)
         for brands in _brand_sets(con):
@@ -71,7 +72,18 @@ def test_agents_equals_its_distinct_count_text(which, request):
             expected = con.execute(direct, params).df()
             pd.testing.assert_frame_equal(got, expected, check_exact=True)
             compared += len(got)
-    assert compared > 0
+            # the SLA page's clocks: calendar leaves the business median out, business none
+            both = sql.query(con, "metrics/agents", dict(params, clock="both"))
+            pd.testing.assert_frame_equal(both, expected, check_exact=True)
+            business = sql.query(con, "metrics/agents", dict(params, clock="business"))
+            pd.testing.assert_frame_equal(business, expected, check_exact=True)
+            calendar = sql.query(con, "metrics/agents", dict(params, clock="calendar"))
+            assert calendar["latency_business_median_minutes"].isna().all()
+            pd.testing.assert_frame_equal(calendar.drop(columns=BUSINESS_MEDIAN),
+                                          expected.drop(columns=BUSINESS_MEDIAN),
+                                          check_exact=True)
+            business_medians += int(expected[BUSINESS_MEDIAN].notna().sum())
+    assert compared > 0 and business_medians > 0
     assert spanning > 0   # the lookup among the period's replies was needed and ran
 
 

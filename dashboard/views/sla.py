@@ -25,6 +25,9 @@ NOT_COMPUTED = {
 HEATMAP_NOT_COMPUTED = {"calendar": ["frt_business_median_minutes"],
                         "business": ["frt_median_minutes"]}
 INFLUENCE_NOT_COMPUTED = {"calendar": ["frt_business_median_minutes"], "business": []}
+# metrics/agents: on the business clock the table shows the business median beside the calendar
+# p90 (one sort with the calendar median), so only the calendar clock leaves a column out
+AGENTS_NOT_COMPUTED = {"calendar": ["latency_business_median_minutes"], "business": []}
 HEATMAP_BRAND_KEY, HEATMAP_BRAND_PARAM = "hm_brand", "heatmap_brand"   # its selector, its URL
 
 
@@ -72,7 +75,7 @@ def _start_queries(f) -> dict:
         "summary": data.start("metrics/response_times", **params, clock=f.clock),
     }
     if data.available("metrics/agents"):
-        started["agents"] = data.start("metrics/agents", **params)
+        started["agents"] = data.start("metrics/agents", **params, clock=f.clock)
     if data.available("metrics/influence"):
         started["influence"] = data.start("metrics/influence", **params, clock=f.clock)
     started["trend"] = common.start_trend(f, grain=_grain_chosen())
@@ -235,7 +238,7 @@ def _agents(f, started) -> None:
     if started is None:
         ui.not_available("Agents", "metrics/agents")
         return
-    common.agents_table(started.result(), f)
+    common.agents_table(started.result().drop(columns=AGENTS_NOT_COMPUTED[f.clock]), f)
 
 
 def _influence(f, started) -> None:

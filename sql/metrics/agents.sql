@@ -12,7 +12,13 @@
 -- agent with its first and last reply's time), a pair has a reply in the period when its first
 -- or its last one is in it; only a pair whose replies start before the period and end after it
 -- (a handful) is looked up among the period's replies.
--- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
+-- $clock: 'both' (default) and 'business' compute every column; 'calendar' leaves
+-- latency_business_median_minutes NULL (uncomputed: the SLA page on the calendar clock shows the
+-- calendar median and p90 only; on the business clock it shows the business median beside the
+-- calendar p90, which comes from the same sort as the calendar median).
+-- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
+--         $clock (text: both | calendar | business)
+-- default: clock = both (both | calendar | business)
 with
 
 scoped as (
@@ -32,7 +38,9 @@ by_agent as (
         count(*) as replies,
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9))
         quantile_cont(latency_minutes, [0.5, 0.9]) as latency_quantiles,
-        median(latency_business_minutes) as latency_business_median_minutes,
+        -- a constant false filter aggregates no row
+        median(latency_business_minutes) filter (where $clock::varchar <> 'calendar')
+            as latency_business_median_minutes,
         count(*) filter (where dm_redirect) / count(*) as dm_redirect_share,
         count(*) filter (where off_channel) / count(*) as off_channel_share
     from scoped
