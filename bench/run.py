@@ -277,7 +277,8 @@ def print_report(report: dict) -> None:
             for page, v in sc["pages"].items():
                 flag = "" if v["warm_ms"] <= TARGETS["page_warm_ms"] else "  (above 150 ms)"
                 print(f"   page {page:<14} warm {v['warm_ms']:>8.1f}  "
-                      f"cold {v['cold_ms']:>8.1f}{flag}")
+                      f"cold {v['cold_ms']:>8.1f}  "
+                      f"concurrent {v.get('concurrent_wall_ms', float('nan')):>8.1f}{flag}")
             for q in sc["queries"]:
                 if "skipped" in q:
                     print(f"   {q['query']:<36} skipped: {q['skipped']}")
