@@ -4,6 +4,7 @@ data.WORKERS), and a failing query's error comes out as data.run's would, one me
 page."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import duckdb
@@ -152,8 +153,6 @@ def test_the_bench_fetches_as_many_at_once_as_the_dashboard():
 
 
 def _params() -> dict:
-    import datetime as dt
-
     utc = dt.timezone.utc
     return {"brands": [], "start": dt.datetime(2026, 8, 15, tzinfo=utc),
             "end": dt.datetime(2026, 10, 16, tzinfo=utc), "clock": "calendar"}
