@@ -17,8 +17,9 @@ from etl.config import Config, source_digest
 from etl.side_connection import SideConnection
 from etl.settings import DM_HANDOFF_HOURS
 
-STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_outbound_flags",
-         "etl/derive_campaigns", "etl/derive_replies", "etl/derive_conversations")
+STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_business_clock",
+         "etl/derive_outbound_flags", "etl/derive_campaigns", "etl/derive_replies",
+         "etl/derive_conversations")
 # A full derive (and an incremental one, in its scope) runs derive_campaigns on a second
 # connection of the same database (etl/side_connection.py) beside derive_replies, whose insert
 # runs on one thread (positional joins): campaigns reads only stored tables (messages with the

@@ -251,3 +251,28 @@ def test_toml_dates_and_primary_target(tmp_path):
     assert parsed.versions.values.tolist()[0][1].isoformat() == "2026-05-01"
     assert parsed.sla.loc[parsed.sla["is_primary"], "target_minutes"].tolist() == [240]
     assert json.dumps(parsed.holidays["day"].astype(str).tolist()) == '["2026-05-01"]'
+
+
+def test_a_message_years_before_the_rest_keeps_the_clock_small_and_exact(cli, tmp_path, read_db):
+    """Like the public twcs file (a few tweets of 2011 among 2017's): the business clock's
+    lookup table holds the hours that hold a message, not every hour of six years, and the
+    straggler's business minutes are still right."""
+    import duckdb
+
+    import sql
+
+    straggler = pair(901, 309, "NYCare", "2020-03-05T16:30:00+00:00", "2020-03-05T17:30:00+00:00")
+    db = load(cli, tmp_path, dst_rows() + straggler, NY_DAILY + TOKYO_WEEKDAYS)
+    # 2020-03-05 is before NY's first schedule version, which then covers it: open 09-17 local
+    # (14-22 UTC), so the hour is open minute for minute
+    assert business(read_db, db)[309] == (pytest.approx(60), pytest.approx(60))
+    con = duckdb.connect(str(db))
+    try:
+        sql.execute_script(con, "etl/derive_business_clock")    # a temp table: of `con`
+        hours, message_hours = con.execute(
+            "select (select count(distinct hour) from business_clock), "
+            "(select count(distinct epoch_us(created_at) // 3600000000) from messages)"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    assert hours == message_hours < 100        # the span is six years: 52k hours

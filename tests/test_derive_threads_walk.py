@@ -67,8 +67,9 @@ def derived():
         [(mid, direction, author, T0 + timedelta(minutes=(n * 37) % 5_003), parent)
          for n, (mid, parent, direction, author) in enumerate(rows)],
     )
-    for step in ("etl/derive_threads", "etl/derive_business", "etl/derive_outbound_flags",
-                 "etl/derive_replies", "etl/derive_campaigns", "etl/derive_conversations"):
+    for step in ("etl/derive_threads", "etl/derive_business", "etl/derive_business_clock",
+                 "etl/derive_outbound_flags", "etl/derive_replies", "etl/derive_campaigns",
+                 "etl/derive_conversations"):
         sql.execute_script(con, step, {"dm_handoff_hours": 48})
     return rows, con
 
