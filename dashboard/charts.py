@@ -9,6 +9,12 @@ import plotly.graph_objects as go
 
 TEMPLATE = "plotly_white"
 HEIGHT = 380
+# At most this many brands get a line or bar series of their own: the public twcs file has 108
+# brands, and 74 lines in one chart say nothing (and cost ~1 s to draw). With more, a chart
+# shows the busiest ones and says so in its title; the sidebar picks others, the download has all.
+MAX_BRANDS = 12
+# a brand's volume in a chart's frame: the first of these columns it has (else its row count)
+VOLUME_COLUMNS = ("conversations", "inbound", "messages", "replies", "waiting")
 
 # Human names for the metric columns, used for axes, legends and hovers.
 LABELS = {
@@ -93,6 +99,23 @@ def _groups(frame: pd.DataFrame, color: str | None, order: list | None = None):
         yield name, parts[name]
 
 
+def _busiest_brands(frame: pd.DataFrame, color: str | None, title: str):
+    """With a series per brand and more than MAX_BRANDS brands: the rows of the MAX_BRANDS
+    busiest (the largest total of the frame's first VOLUME_COLUMNS column, else the most rows;
+    ties by name), and the title saying so on a line of its own (half-width charts cut a long
+    title). Otherwise the frame and title as they are."""
+    if color != "brand" or frame["brand"].nunique() <= MAX_BRANDS:
+        return frame, title
+    volume = next((c for c in VOLUME_COLUMNS if c in frame.columns), None)
+    totals = (frame.groupby("brand", observed=True)[volume].sum() if volume
+              else frame.groupby("brand", observed=True).size())
+    ranked = totals.reset_index(name="total").sort_values(["total", "brand"],
+                                                          ascending=[False, True])
+    kept = set(ranked["brand"].head(MAX_BRANDS))
+    shown = f"the {MAX_BRANDS} busiest of {len(ranked)} brands (pick others in the sidebar)"
+    return frame[frame["brand"].isin(kept)], f"{title}<br><sup>{shown}</sup>"
+
+
 def _arrays(frame: pd.DataFrame, columns: list[str]) -> dict:
     """Each column as the numpy array plotly makes of it (a time-zone-aware time in its wall
     time), once for all of a figure's traces: given pandas columns, plotly converts each
@@ -126,6 +149,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None 
     graph_objects, not plotly express: px costs ~0.1 s a figure and ~1 s on 10k points."""
     if frame.empty:
         return empty(title)
+    frame, title = _busiest_brands(frame, color, title)
     names = _labels(labels)
     extra, extra_template = _hover(frame, hover or {}, names)
     y_format = ".1%" if percent else ",.1f"
@@ -156,6 +180,7 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, color: str | None =
     """Bars of `y` by `x`, one series per `color` value (grouped, or stacked)."""
     if frame.empty:
         return empty(title)
+    frame, title = _busiest_brands(frame, color, title)
     names = _labels(labels)
     extra, extra_template = _hover(frame, hover or {}, names)
     value_format = ".1%" if percent else ",.4~f"

@@ -122,3 +122,29 @@ def test_traces_hold_what_plotly_makes_of_each_groups_own_columns():
             assert got.to_plotly_json()["x"].tolist() == expected.to_plotly_json()["x"].tolist()
             assert pd.Series(got.y).equals(pd.Series(expected.y))
             assert got.customdata.tolist() == expected.customdata.tolist()
+
+
+def test_many_brands_show_the_busiest_and_say_so():
+    """The public twcs file has 108 brands: a chart draws the MAX_BRANDS busiest (by the
+    frame's conversations) and its title says how many of how many; a few brands all show."""
+    brands = [f"Brand{i:02d}" for i in range(20)]
+    frame = pd.DataFrame({
+        "brand": brands * 2,
+        "period_start": pd.to_datetime(["2026-09-07 00:00"] * 20 + ["2026-09-14 00:00"] * 20,
+                                       utc=True),
+        "within_target": [0.5] * 40,
+        "conversations": list(range(20)) * 2,     # Brand19 is the busiest
+    })
+    for build in (charts.lines, charts.bars):
+        fig = build(frame, "period_start", "within_target", "Share within 1 h (%)",
+                    percent=True)
+        assert [t.name for t in fig.data] == sorted(brands[-charts.MAX_BRANDS:])
+        assert fig.layout.title.text == (f"Share within 1 h (%)<br><sup>the {charts.MAX_BRANDS} "
+                                         "busiest of 20 brands (pick others in the sidebar)</sup>")
+        few = build(frame[frame["brand"].isin(brands[:3])], "period_start", "within_target",
+                    "Share within 1 h (%)", percent=True)
+        assert [t.name for t in few.data] == brands[:3]
+        assert few.layout.title.text == "Share within 1 h (%)"
+    # brands on the axis, not one series each: every brand stays
+    bars = charts.bars(frame, "brand", "within_target", "Share", color=None)
+    assert len(bars.data[0].x) == 40
