@@ -9,9 +9,10 @@
 -- Only rows that differ are deleted and inserted: rewriting unchanged rows scattered over a
 -- table costs its checkpoint far more than comparing them here. A row differs when its key is
 -- on one side only (most rewritten rows are new), or when the two rows of a key differ: rows
--- are unique per key, so one set EXCEPT over the keys on both sides finds those (whole rows
--- are compared only there: ~6k of ~25k conversations in a one-day load). Stored rows are
--- found on their key column, then read by row id (as in scope_copy.sql).
+-- are unique per key, so one full join on the key finds both, comparing the two rows of a key
+-- as whole-row structs (IS DISTINCT FROM: NULLs equal, as EXCEPT compares them; a set EXCEPT
+-- over the keys on both sides, then NOT IN twice for the keys on one side, cost ~15% more).
+-- Stored rows are found on their key column, then read by row id (as in scope_copy.sql).
 -- The replies are merged by scope_merge_replies.sql, on a second connection meanwhile.
 -- Keeps temp table scope_changed_conversations (both versions of every conversation row deleted
 -- or inserted) for scope_summary_hours.sql and scope_summary_first_hour.sql. params: none
@@ -37,35 +38,15 @@ from conversations
 join scope_stored_rows on scope_stored_rows.row_id = conversations.rowid;
 
 create or replace temp table scope_changed as
-
-with
-
-both_sides as (
-    select conversation_id from scope_stored
-    where conversation_id in (select conversation_id from scope_rewritten)
-),
-
-differing as (
-    select conversation_id from (
-        select * from scope_stored
-        where conversation_id in (select conversation_id from both_sides)
-        except
-        select * from scope_rewritten
-        where conversation_id in (select conversation_id from both_sides)
-    )
-),
-
-one_side as (
-    select conversation_id from scope_stored
-    where conversation_id not in (select conversation_id from both_sides)
-    union all
-    select conversation_id from scope_rewritten
-    where conversation_id not in (select conversation_id from both_sides)
-)
-
-select conversation_id from differing
-union all
-select conversation_id from one_side;
+-- a conversation id on one side only, or whose two rows differ (compared as whole-row structs:
+-- NULLs equal, as EXCEPT compares them), from one join on the key
+select coalesce(stored.conversation_id, rewritten.conversation_id) as conversation_id
+from scope_stored as stored
+full join scope_rewritten as rewritten
+  on rewritten.conversation_id = stored.conversation_id
+where stored.conversation_id is null
+   or rewritten.conversation_id is null
+   or stored is distinct from rewritten;
 
 delete from conversations
 where conversation_id in (select conversation_id from scope_changed);

@@ -24,35 +24,14 @@ from replies
 join scope_stored_rows on scope_stored_rows.row_id = replies.rowid;
 
 create or replace temp table scope_changed as
-
-with
-
-both_sides as (
-    select reply_id from scope_stored
-    where reply_id in (select reply_id from scope_rewritten)
-),
-
-differing as (
-    select reply_id from (
-        select * from scope_stored
-        where reply_id in (select reply_id from both_sides)
-        except
-        select * from scope_rewritten
-        where reply_id in (select reply_id from both_sides)
-    )
-),
-
-one_side as (
-    select reply_id from scope_stored
-    where reply_id not in (select reply_id from both_sides)
-    union all
-    select reply_id from scope_rewritten
-    where reply_id not in (select reply_id from both_sides)
-)
-
-select reply_id from differing
-union all
-select reply_id from one_side;
+-- a reply id on one side only, or whose two rows differ (as in scope_merge.sql)
+select coalesce(stored.reply_id, rewritten.reply_id) as reply_id
+from scope_stored as stored
+full join scope_rewritten as rewritten
+  on rewritten.reply_id = stored.reply_id
+where stored.reply_id is null
+   or rewritten.reply_id is null
+   or stored is distinct from rewritten;
 
 delete from replies
 where reply_id in (select reply_id from scope_changed);
