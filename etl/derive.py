@@ -6,13 +6,12 @@ same steps; CAREPULSE_DERIVE=full forces a full derive.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Callable
 
 import duckdb
 
 import sql
-from etl import derive_scope, summaries
+from etl import derive_scope, publish, summaries
 from etl.config import Config, source_digest
 from etl.side_connection import SideConnection
 from etl.settings import DM_HANDOFF_HOURS
@@ -27,7 +26,6 @@ STEPS = ("etl/derive_threads", "etl/derive_business", "etl/derive_business_clock
 # reads. Its plan and CPU are the same whichever optimizer setting the other connection has set
 # (DuckDB's disabled_optimizers is global, and derive_replies sets it), and its rows a set.
 SIDE_STEP, SIDE_READER = "etl/derive_campaigns", "etl/derive_conversations"
-SQL_DIR = Path(sql.__file__).resolve().parent
 # An incremental derive deletes and re-inserts rows of the derived tables and summaries; the
 # checkpoint that publishes it would then merge the row groups those deletes thinned (DuckDB's
 # vacuum), rewriting them: at 2.8M rows ~0.1 of its ~0.2 CPU s, mostly summary_sla_conversations
@@ -57,7 +55,7 @@ def summary_steps() -> list[str]:
     """sql/etl/summary_*.sql, in name order: small tables the dashboard reads instead of scanning
     conversations and replies (docs/tables.md). Rebuilt whole after a full derive; after an
     incremental one, only their rows of the hours it changed (etl/summaries.py)."""
-    return [f"etl/{path.stem}" for path in sorted((SQL_DIR / "etl").glob("summary_*.sql"))]
+    return publish.summary_steps()
 
 
 def rebuild(con, config: Config, full: bool = False,

@@ -26,6 +26,7 @@ from pathlib import Path
 from etl.errors import EtlError
 
 import sql
+from etl import summaries
 
 # duckdb is imported where a connection is made: the CLI starts the private copy (prepared())
 # before the slow imports, this one included, so that they overlap.
@@ -323,3 +324,12 @@ def _require_current(con, db: Path) -> None:
     if missing:
         raise EtlError(f"{db}: built by an older CarePulse (no table {', '.join(missing)}); "
                        f"run `carepulse derive --db {db}` once to bring it up to date")
+    stale = summaries.stale_tables(con, summary_steps())
+    if stale:
+        raise EtlError(f"{db}: built by an older CarePulse (summary {', '.join(stale)} defined "
+                       f"otherwise); run `carepulse derive --db {db}` once to bring it up to date")
+
+
+def summary_steps() -> list[str]:
+    """sql/etl/summary_*.sql, in name order (etl.derive runs them after every derive)."""
+    return [f"etl/{path.stem}" for path in sorted((sql.SQL_DIR / "etl").glob("summary_*.sql"))]

@@ -109,6 +109,15 @@ def refresh(con, steps: list[str], params: dict, incremental: bool,
                                {"key": DIGEST_KEY + step, "digest": _digest(step)})
 
 
+def stale_tables(con, steps: list[str]) -> list[str]:
+    """The tables of the summary `steps` that were built by another definition than this
+    version's (the digest of their SQL recorded in meta differs, or none is): a reader must not
+    read them (a column may be missing, a figure defined otherwise) until a load or
+    `carepulse derive` rebuilds them."""
+    stored = _stored_digests(con)
+    return sorted(_table(step) for step in steps if stored.get(step) != _digest(step))
+
+
 def _stored_digests(con) -> dict[str, str]:
     """Each summary step's digest as recorded when its table was last rebuilt whole."""
     rows = sql.rows(con, "etl/scope_summary_digest", {"prefix": DIGEST_KEY})

@@ -94,3 +94,23 @@ def test_dashboard_shows_the_fix_not_a_traceback(older_db, monkeypatch):
     assert "built by an older CarePulse" in at.error[0].value
     assert "carepulse derive" in at.error[0].value
 
+
+
+def test_a_summary_built_by_another_definition_is_named_and_rebuilt(cli, tmp_path):
+    """A summary whose SQL changed since its table was built (a column added, a figure defined
+    otherwise) is named, with the fix, instead of a missing-column error in a metric; derive
+    rebuilds it."""
+    db = tmp_path / "summary.duckdb"
+    code, _, err = cli("load", "twcs", shared(TWCS_5000), "--db", db)
+    assert code == 0, err
+    con = duckdb.connect(str(db))
+    con.execute("update meta set value = 'older' "
+                "where key = 'summary_digest:etl/summary_overview_hourly'")
+    con.close()
+    code, out, err = cli("metrics", "channels-weekly", "--db", db)
+    assert code == 1 and out == ""
+    assert "built by an older CarePulse (summary summary_overview_hourly defined otherwise)" in err
+    assert f"carepulse derive --db {db}" in err
+    code, _, err = cli("derive", "--db", db)
+    assert code == 0, err
+    assert cli("metrics", "channels-weekly", "--db", db)[0] == 0

@@ -6,7 +6,9 @@
 -- Columns: conversations; answered; frt_count / frt_sum and frt_business_count /
 -- frt_business_sum (first response minutes on each clock: the means' parts; unanswered
 -- conversations have none); within_15m, within_60m, within_4h, within_24h (answered within (<=)
--- 15, 60, 240, 1440 calendar minutes).
+-- 15, 60, 240, 1440 calendar minutes); public_conversations, public_unanswered,
+-- public_moved_to_dm, public_moved_off_channel (the public ones among them and how they were
+-- handled, as metrics/channels_weekly.sql classes them: it reads them here for whole hours).
 -- Not here: medians, p90s and the share within a chosen target, which need every value
 -- (headline reads them from the answered conversations of its periods).
 -- Choice: hours as whole hours since 1970 (integer division of epoch microseconds), as
@@ -24,7 +26,15 @@ started as (
         epoch_us(started_at) // 3600000000 as hour_mark,
         answered,
         first_response_minutes,
-        first_response_business_minutes
+        first_response_business_minutes,
+        -- channels_weekly's classes (every public conversation has no handoff_of)
+        case
+            when channel <> 'public' then null
+            when not answered then 'unanswered'
+            when moved_to_dm then 'dm'
+            when moved_off_channel then 'off_channel'
+            else 'public'
+        end as public_handled_in
     from conversations
     where brand is not null
       and handoff_of is null
@@ -43,7 +53,11 @@ by_hour as (
         count(*) filter (where first_response_minutes <= 15) as within_15m,
         count(*) filter (where first_response_minutes <= 60) as within_60m,
         count(*) filter (where first_response_minutes <= 240) as within_4h,
-        count(*) filter (where first_response_minutes <= 1440) as within_24h
+        count(*) filter (where first_response_minutes <= 1440) as within_24h,
+        count(public_handled_in) as public_conversations,
+        count(*) filter (where public_handled_in = 'unanswered') as public_unanswered,
+        count(*) filter (where public_handled_in = 'dm') as public_moved_to_dm,
+        count(*) filter (where public_handled_in = 'off_channel') as public_moved_off_channel
     from started
     group by brand, hour_mark
 )

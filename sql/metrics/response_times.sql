@@ -28,7 +28,9 @@ with
 whole_hours as (
     -- hours entirely inside [$start, $end): from the first hour mark at or after $start to
     -- the last one at or before $end
-    select * exclude (hour)
+    select
+        brand, conversations, answered, frt_count, frt_sum, frt_business_count,
+        frt_business_sum, within_15m, within_60m, within_4h, within_24h
     from summary_overview_hourly
     where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
       and hour >= date_trunc('hour', $start::timestamptz - interval 1 microsecond)
