@@ -105,3 +105,19 @@ def _wait_idle(page, timeout: float = 30) -> None:
         if page.locator('[data-testid="stStatusWidget"]').count() == 0:
             return
         time.sleep(0.2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.browser DB NAME`: the overview and SLA pages of DB in headless Debian
+    chromium, saved as artifacts/screenshots/NAME_overview.png and NAME_sla.png."""
+    args = sys.argv[1:] if argv is None else argv
+    db, name = Path(args[0]), args[1]
+    with running_dashboard(db) as url, browser_page() as page:
+        for page_name, path, charts in (("overview", "", 2), ("sla", "/sla", 4)):
+            began = time.monotonic()
+            shot = open_and_check(page, url + path, f"{name}_{page_name}", charts=charts)
+            print(f"{shot} ({time.monotonic() - began:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
