@@ -150,10 +150,15 @@ previous_needed as (
 
 answers as (
     -- every value the medians, p90s and target shares need: the answered conversations (brand
-    -- known, DM handoffs not counted twice) of the current period, and of the previous one
-    -- when needed (grouped on a boolean, named below: cheaper than on the period's name)
+    -- known, DM handoffs not counted twice: summary_sla_conversations, the same rows as
+    -- `conversations`, read at a fraction of its cost and, ordered by brand, skipping the other
+    -- brands' row groups) of the current period, and of the previous one when needed (grouped
+    -- on a boolean, named below: cheaper than on the period's name). shown: whether the
+    -- period's medians are computed (the current one's always, the previous one's for a single
+    -- brand), a constant of each branch rather than a lookup per row
     select
-        started_at >= $start::timestamptz as is_current,
+        is_current,
+        shown,
         brand,
         case
             when $clock::varchar = 'business' then first_response_business_minutes
@@ -162,23 +167,22 @@ answers as (
         first_response_business_minutes
     from (
         select
-            started_at, brand, handoff_of, answered, first_response_minutes,
+            true as is_current, true as shown, brand, answered, first_response_minutes,
             first_response_business_minutes
-        from conversations
+        from summary_sla_conversations
         where started_at >= $start::timestamptz
           and started_at < $end::timestamptz
         union all
         select
-            started_at, brand, handoff_of, answered, first_response_minutes,
-            first_response_business_minutes
-        from conversations
+            false as is_current, single_brand.single as shown, brand, answered,
+            first_response_minutes, first_response_business_minutes
+        from summary_sla_conversations
         join previous_needed on previous_needed.needed
+        cross join single_brand
         where started_at >= $start::timestamptz - ($end::timestamptz - $start::timestamptz)
           and started_at < $start::timestamptz
     )
-    where brand is not null
-      and handoff_of is null
-      and answered
+    where answered
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
 ),
 
@@ -188,9 +192,7 @@ frt as (
         case when is_current then 'current' else 'previous' end as period,
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9)),
         -- on the chosen clock, for the periods the page shows them for
-        quantile_cont(shown_minutes, [0.5, 0.9])
-            filter (where is_current or (select single from single_brand))
-            as shown_quantiles,
+        quantile_cont(shown_minutes, [0.5, 0.9]) filter (where shown) as shown_quantiles,
         count(*) filter (where first_response_business_minutes <= $target_minutes::double)
             as within_target_business_count
     from answers
