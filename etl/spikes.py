@@ -209,6 +209,56 @@ def detect(timestamps, values, params: DetectorParams = DetectorParams()) -> pd.
     return out
 
 
+def lookback_steps(params: DetectorParams, step: pd.Timedelta) -> int:
+    """The most steps before t that any one statistic of `detect` at t reads (its seasonal lags,
+    rolling windows, cool-down and surge sum). Chains of them (a score reading spreads that read
+    lags) stop at a step without a value: everything computed there is NaN."""
+    p = params
+    half = _steps(p.season_halfwidth, step, minimum=0)
+    reach = [
+        p.season_weeks * _steps(WEEK, step) + half,
+        p.season_days * _steps(DAY, step) + half,
+        _steps(p.level_window, step),
+        _steps(p.scale_window, step, minimum=3) + 1,
+        _steps(p.memory, step) + 1,
+        _steps(p.cooldown, step, minimum=0) + 1,
+    ]
+    if p.surge_window:
+        reach.append(_steps(p.surge_window, step))
+    return max(reach)
+
+
+def detect_groups(groups, timestamps, values, params: DetectorParams) -> pd.DataFrame:
+    """`detect` on many series at once (e.g. one per brand), with the same rows and numbers as
+    `detect` run on each group's series and the results concatenated.
+
+    groups: one key per point, each group's points consecutive and in time order; params.step
+    must be given. The series are laid one after another on one clock, each group starting
+    more than `lookback_steps` empty steps after the previous one ends, so no statistic of a
+    group reads another group's values, and run through `detect` once (one pass of numpy and
+    pandas over all points instead of dozens of small ones).
+    """
+    if not params.step:
+        raise ValueError("detect_groups needs params.step.")
+    step = pd.Timedelta(params.step)
+    ts = _timestamps(timestamps)
+    keys = pd.Series(np.asarray(groups, dtype=object))
+    if len(keys) != len(ts):
+        raise ValueError("groups and timestamps must have the same length.")
+    if len(ts) == 0:
+        return detect(ts, values, params)
+    number = np.cumsum(keys.ne(keys.shift()).to_numpy()) - 1
+    since_first = ts - ts.groupby(number).transform("first")
+    offset = np.round((since_first / step).to_numpy(dtype=float)).astype(np.int64)
+    span = pd.Series(offset).groupby(number).max().to_numpy() + 1
+    gap = lookback_steps(params, step) + 1
+    origin = np.concatenate(([0], np.cumsum(span + gap)[:-1]))
+    clock = pd.Timestamp("2000-01-01", tz="UTC") + pd.Index(origin[number] + offset) * step
+    out = detect(pd.Series(clock), values, params)
+    out["timestamp"] = ts
+    return out
+
+
 def detect_file(input_csv, output_csv=None, params: DetectorParams = DetectorParams()):
     """Run `detect` on a `timestamp,value` CSV; optionally write it back with the results.
 
@@ -254,6 +304,7 @@ def negative_share_excess(
     min_total: float = 1.0,
     prior_share: float = 0.2,
     span: int = 1,
+    groups=None,
 ) -> pd.DataFrame:
     """How far the negative count at t exceeds what volume alone explains (binomial z-score).
 
@@ -266,7 +317,13 @@ def negative_share_excess(
 
     With `span` > 1 the counts at t are the sums over the `span` steps ending at t (e.g. the last
     24 hours) and the baseline is pooled over the `window` steps before those.
+
+    With `groups` (one key per step, each group's steps consecutive), each group is its own
+    series: the same rows as running each group alone and concatenating the results.
     """
+    if groups is not None:
+        return _share_excess_by_group(groups, total, negative, window, min_total, prior_share,
+                                      span)
     tot = pd.Series(np.asarray(total, dtype=float))
     neg = pd.Series(np.asarray(negative, dtype=float))
     if len(tot) != len(neg):
@@ -294,3 +351,20 @@ def negative_share_excess(
             "z": z,
         }
     )
+
+
+def _share_excess_by_group(groups, total, negative, window, min_total, prior_share, span):
+    """negative_share_excess per group in one pass: the groups laid one after another with
+    `window + span` empty (NaN) steps between them, which every sum ignores."""
+    keys = pd.Series(np.asarray(groups, dtype=object))
+    number = np.cumsum(keys.ne(keys.shift()).to_numpy()) - 1
+    slot = np.arange(len(keys)) + number * (window + span)
+    size = int(slot[-1]) + 1 if len(slot) else 0
+    laid = []
+    for counts in (total, negative):
+        padded = np.full(size, np.nan)
+        padded[slot] = np.asarray(counts, dtype=float)
+        laid.append(padded)
+    out = negative_share_excess(*laid, window=window, min_total=min_total,
+                                prior_share=prior_share, span=span)
+    return out.iloc[slot].reset_index(drop=True)

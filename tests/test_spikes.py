@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.spikes import DetectorParams, detect, detect_file, infer_step, negative_share_excess
+from etl.spikes import (
+    DetectorParams,
+    detect,
+    detect_file,
+    detect_groups,
+    infer_step,
+    negative_share_excess,
+)
 
 NAB_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nab"
 
@@ -119,3 +126,53 @@ def test_negative_share_excess_separates_volume_from_share():
     changed = negative.copy()
     changed[199] = 0.0
     assert negative_share_excess(total, changed).baseline_share[199] == out.baseline_share[199]
+
+
+def _nab_series() -> list[pd.DataFrame]:
+    paths = sorted(NAB_DIR.glob("Twitter_volume_*.csv"))
+    if not paths:
+        pytest.skip(f"{NAB_DIR} not present (real sample data lives beside the project)")
+    return [pd.read_csv(p, parse_dates=["timestamp"]) for p in paths]
+
+
+@pytest.mark.parametrize("params", [
+    DetectorParams(step="5min"),                                    # with the 6 h surge test
+    DetectorParams(step="5min", surge_window=None, cooldown="0h"),
+    DetectorParams(step="5min", memory_factor=0.0, season_halfwidth="1h"),
+])
+def test_detect_groups_equals_detect_per_group_on_real_series(params):
+    """The five NAB series (real; a few steps removed) in one call: the rows and numbers of
+    detect on each series alone; the cuts give groups of 1 and 2 points and groups that start
+    mid-series."""
+    parts = []
+    for i, frame in enumerate(_nab_series()):
+        frame = frame.drop(index=range(100, 3000, 37)).reset_index(drop=True)  # missing steps
+        cuts = [0, 1, 3, 2000 + 997 * i, len(frame)]
+        parts += [frame[a:b].assign(group=f"{i}-{a}") for a, b in zip(cuts, cuts[1:])]
+    per_group = pd.concat([detect(p.timestamp, p.value, params) for p in parts],
+                          ignore_index=True)
+    together = pd.concat(parts, ignore_index=True)
+    at_once = detect_groups(together.group, together.timestamp, together.value, params)
+    assert per_group.is_spike.sum() > 10
+    pd.testing.assert_frame_equal(at_once, per_group, check_exact=True)
+
+
+def test_detect_groups_needs_a_step():
+    ts, values = _hourly_poisson(weeks=1, seed=4)
+    with pytest.raises(ValueError, match="params.step"):
+        detect_groups(["a"] * len(ts), ts, values, DetectorParams())
+
+
+@pytest.mark.parametrize("span", [1, 48])
+def test_negative_share_excess_by_group_equals_each_group_alone(aapl, span):
+    """Real counts (NAB AAPL, cut into groups of 1 to 5,000 steps) as total, a share of them
+    as negative: the groups at once give each group's own rows."""
+    total = aapl.value.to_numpy(float)[:12_000]
+    negative = np.floor(total * (0.1 + 0.3 * (np.arange(len(total)) % 97 == 0)))
+    cuts = [0, 1, 2, 500, 5500, 7000, len(total)]
+    alone = pd.concat([negative_share_excess(total[a:b], negative[a:b], span=span)
+                       for a, b in zip(cuts, cuts[1:])], ignore_index=True)
+    groups = np.repeat(np.arange(len(cuts) - 1), np.diff(cuts))
+    together = negative_share_excess(total, negative, span=span, groups=groups)
+    assert (alone.z > 3).any()
+    pd.testing.assert_frame_equal(together, alone, check_exact=True)

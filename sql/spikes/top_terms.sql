@@ -6,9 +6,10 @@
 -- counts of both periods (alpha_w = $prior * pooled count of w), so a term seen 3 times needs a
 -- bigger jump than one seen 50 times, and a term absent from the baseline does not win on that
 -- alone. Each message counts a term once. Tokens as in etl/derive_campaigns.sql, shown in
--- their most common spelling; words in $stopwords and bare numbers are dropped; phrases keep
--- only pairs of adjacent non-stop-words without hashtags, and a word always seen inside a
--- listed phrase is left out. $negative_only: only negative messages on both sides.
+-- their most common spelling (ties: the last in byte order, so every run shows the same);
+-- words in $stopwords and bare numbers are dropped; phrases keep only pairs of adjacent
+-- non-stop-words without hashtags, and a word always seen inside a listed phrase is left out.
+-- $negative_only: only negative messages on both sides.
 -- params: $brand (text), $window_start, $window_end, $baseline_start (timestamptz),
 --   $negative_only (bool), $stopwords (text[]), $min_count (terms seen fewer times in the
 --   window are skipped), $prior (double, 1.0 = as strong as the data), $limit (rows)
@@ -79,14 +80,23 @@ per_message as (
     group by all
 ),
 
+spelling as (
+    -- the term's most common spelling; among equally common ones the last in byte order
+    -- ('empty' over 'Empty', 'iPhone' over 'IPhone'), so that every run shows the same
+    select term, display
+    from (select term, display, count(*) as uses from per_message group by term, display)
+    qualify row_number() over (partition by term order by uses desc, display desc) = 1
+),
+
 counts as (
     select
         term,
-        mode(display) as display,
+        spelling.display,
         count(*) filter (where in_window) as window_count,
         count(*) filter (where not in_window) as baseline_count
     from per_message
-    group by term
+    join spelling using (term)
+    group by term, spelling.display
 ),
 
 totals as (
