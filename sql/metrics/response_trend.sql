@@ -11,8 +11,10 @@
 -- How: the periods entirely inside [$start, $end) come from summary_overview_periods (the same
 -- figures per brand and period, kept per load) for a brand whose target is one of the four it
 -- counts (15, 60, 240, 1440 minutes: the dashboard's choices); the periods the bounds cut, and
--- every period of a brand with another target, are computed from the conversations
--- (summary_sla_conversations: the same rows as `conversations` without DM handoffs, by brand).
+-- every period of a brand with another target, are computed from the conversations: for all
+-- brands from `conversations` (in about the order they started, so that scans bounded by the
+-- cut periods' constant bounds skip the row groups of the whole periods), for chosen brands
+-- from summary_sla_conversations (the same rows without DM handoffs, by brand).
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive),
 --         $grain ('day' | 'week'), $target_minutes (double; null = from the configuration)
 -- default: grain = day (day | week)
@@ -138,8 +140,12 @@ edge_brands as (
 ),
 
 scoped as (
-    -- the edges as a filter on one range scan (a range join against a row per brand and edge
-    -- cost more)
+    -- the conversations to compute from. For all brands, from `conversations` (in about the
+    -- order they started): when every brand is summarized ($target_minutes one of the four),
+    -- only the cut periods [$start, whole_from) and [whole_to, $end), each scanned with its
+    -- bounds written out as constants, so that the scan skips the row groups of other days;
+    -- else the whole bounds. For chosen brands, from summary_sla_conversations (the same
+    -- rows ordered by brand: the other brands' row groups are skipped).
     select
         started.brand,
         started.answered,
@@ -151,7 +157,58 @@ scoped as (
                      - (epoch_us(started.started_at) // 86400000000 + 3) % 7
             else epoch_us(started.started_at) // 86400000000
         end as period_day
-    from summary_sla_conversations as started
+    from (
+        select
+            brand, started_at, answered, first_response_minutes,
+            first_response_business_minutes
+        from conversations
+        where len($brands::varchar[]) = 0
+          and brand is not null
+          and handoff_of is null
+          -- before whole_from (as `whole` computes it), or every one when a brand may not
+          -- be summarized
+          and started_at < case
+              when coalesce($target_minutes::double in (15, 60, 240, 1440), false)
+                  then make_timestamptz(86400000000 * case
+                      when $grain::varchar = 'week'
+                          then 7 * ((greatest((epoch_us($start::timestamptz) + 86399999999)
+                                              // 86400000000, 1) + 9) // 7) - 3
+                      else greatest((epoch_us($start::timestamptz) + 86399999999)
+                                    // 86400000000, 1)
+                  end)
+              else $end::timestamptz
+          end
+        union all
+        select
+            brand, started_at, answered, first_response_minutes,
+            first_response_business_minutes
+        from conversations
+        where len($brands::varchar[]) = 0
+          and brand is not null
+          and handoff_of is null
+          and coalesce($target_minutes::double in (15, 60, 240, 1440), false)
+          -- from whole_to (as `whole` computes it)
+          and started_at >= make_timestamptz(86400000000 * greatest(
+              case
+                  when $grain::varchar = 'week'
+                      then 7 * ((greatest((epoch_us($start::timestamptz) + 86399999999)
+                                          // 86400000000, 1) + 9) // 7) - 3
+                  else greatest((epoch_us($start::timestamptz) + 86399999999)
+                                // 86400000000, 1)
+              end,
+              case
+                  when $grain::varchar = 'week'
+                      then 7 * ((epoch_us($end::timestamptz) // 86400000000 + 3) // 7) - 3
+                  else epoch_us($end::timestamptz) // 86400000000
+              end))
+        union all
+        select
+            brand, started_at, answered, first_response_minutes,
+            first_response_business_minutes
+        from summary_sla_conversations
+        where len($brands::varchar[]) > 0
+          and list_contains($brands::varchar[], brand)
+    ) as started
     join edge_brands using (brand)
     cross join checked
     cross join whole
