@@ -7,6 +7,10 @@
 
 --start / --end take a date (a UTC day; --end includes that whole day) or an ISO timestamp (then
 exclusive; without an offset it is UTC). Defaults: all data.
+
+A table is for people: the rows of a grid metric that carry nothing (QUIET below: a day without
+conversations, an hour with nothing waiting) are left out, said in one line on stderr;
+--all-rows prints them. CSV and JSON, for scripts, always hold every row.
 """
 from __future__ import annotations
 
@@ -32,6 +36,9 @@ def register(subparsers, load_kinds) -> None:
     metrics.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                          help="a metric's own parameter, e.g. grain=week (see --list)")
     metrics.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    metrics.add_argument("--all-rows", action="store_true",
+                         help="table: also the empty periods of response-trend, backlog and "
+                              "heatmap (csv and json always hold them)")
     metrics.set_defaults(func=cmd_metrics)
 
     derive = subparsers.add_parser(
@@ -54,7 +61,50 @@ def cmd_metrics(args) -> int:
         frame = metric.run(con, params)
     finally:
         con.close()
+    if frame.empty and metric.name in WHEN_EMPTY:
+        _note(WHEN_EMPTY[metric.name])
+    if args.format == "table" and not args.all_rows:
+        frame = _without_quiet_rows(metric.name, frame)
     return _write(metrics.render(frame, args.format))
+
+
+# metric -> what a user who gets no rows should know
+WHEN_EMPTY = {
+    "campaigns": "no calendar events in this range; campaigns are the rows of events.csv beside "
+                 "carepulse.toml, read at every load (docs/events.md)",
+}
+
+
+# Grid metrics keep every period (a quiet day is a 0 in a chart); over a long span most rows
+# are empty (the real twcs sample: 169k brand-days since 2011 for 208 with conversations).
+# metric -> (what its empty rows are, which rows are empty)
+QUIET = {
+    "response-trend": ("periods without conversations",
+                       lambda f: f["conversations"] == 0),
+    "backlog": ("hours with nothing waiting, arriving or answered and no change in stale",
+                lambda f: (f["waiting"] == 0) & (f["arrived"] == 0) & (f["first_responses"] == 0)
+                & f["stale"].eq(f.groupby("brand")["stale"].shift(fill_value=0))),
+    "heatmap": ("hours of the week without messages or conversations",
+                lambda f: (f["inbound_messages"] == 0) & (f["conversations"] == 0)),
+}
+
+
+def _without_quiet_rows(name: str, frame):
+    """The frame without the rows QUIET names for this metric, said on stderr."""
+    if name not in QUIET or frame.empty:
+        return frame
+    what, is_quiet = QUIET[name]
+    quiet = is_quiet(frame)
+    if quiet.any():
+        _note(f"{int(quiet.sum()):,} of {len(frame):,} rows left out: {what} "
+              "(--all-rows prints them; csv and json hold every row)")
+    return frame[~quiet]
+
+
+def _note(text: str) -> None:
+    import sys
+
+    print(f"carepulse: note: {text}", file=sys.stderr)
 
 
 def _write(text: str) -> int:
@@ -74,15 +124,12 @@ def _known_spelling(con, brands: list[str]) -> list[str]:
     """Brand handles are case-insensitive on X: use the database's spelling when one matches."""
     if not brands:
         return brands
-    import sys
-
     import sql
 
     known = {b.lower(): b for b in sql.query(con, "meta/brands")["brand"]}
     for brand in brands:
         if brand.lower() not in known:
-            print(f"carepulse: note: no customer conversations for brand {brand!r}",
-                  file=sys.stderr)
+            _note(f"no customer conversations for brand {brand!r}")
     return [known.get(b.lower(), b) for b in brands]
 
 

@@ -146,8 +146,28 @@ def run(con, name: str, brands=None, start=None, end=None, overrides=None) -> pd
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as plain values: ISO-8601 UTC timestamps ('...Z'), None for NaN/NaT."""
-    rows = frame.astype(object).to_dict(orient="records")
-    return [{k: _plain(v) for k, v in row.items()} for row in rows]
+    names = list(frame.columns)
+    if not names:
+        return [{} for _ in range(len(frame))]
+    columns = [_plain_column(frame.iloc[:, i]) for i in range(len(names))]
+    return [dict(zip(names, values)) for values in zip(*columns)]
+
+
+def _plain_column(column: pd.Series) -> list:
+    """One column's values as _plain gives them, the common types a whole column at a time
+    (cell by cell, 170k rows took ~4 s)."""
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        utc = column.dt.tz_convert("UTC")
+        present = utc.dropna()
+        if not ((present.dt.microsecond != 0).any() or (present.dt.nanosecond != 0).any()
+                or (present.dt.year < 1000).any()):
+            text = utc.dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
+            return [v if isinstance(v, str) else None for v in text]
+    elif column.dtype == "float64":
+        return [None if math.isnan(v) else v for v in column.tolist()]
+    elif column.dtype in ("int64", "bool"):
+        return column.tolist()
+    return [_plain(v) for v in column.astype(object).tolist()]
 
 
 def _plain(value):
