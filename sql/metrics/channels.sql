@@ -16,46 +16,60 @@
 -- params: $brands (text[]; empty = all), $start, $end (timestamptz, end exclusive)
 with
 
-handed_off as (
-    select distinct handoff_of as conversation_id
-    from conversations
-    where handoff_of is not null
-),
-
 public_side as (
     select
-        conversations.brand,
+        brand,
+        -- the class as a small number (cheaper than a name per row): 0 unanswered, 1 moved to
+        -- DM, 2 moved off-channel, 3 handled in public
         case
-            when not conversations.answered then 'unanswered'
-            when conversations.moved_to_dm then 'dm'
-            when conversations.moved_off_channel then 'off_channel'
-            else 'public'
+            when not answered then 0
+            when moved_to_dm then 1
+            when moved_off_channel then 2
+            else 3
         end as handled_in,
-        conversations.dm_offer_minutes,
-        conversations.first_response_minutes,
-        handed_off.conversation_id is not null as dm_followed
+        dm_offer_minutes,
+        first_response_minutes
     from conversations
-    left join handed_off using (conversation_id)
-    where conversations.brand is not null
-      and conversations.channel = 'public'
-      and (len($brands::varchar[]) = 0
-           or list_contains($brands::varchar[], conversations.brand))
-      and conversations.started_at >= $start::timestamptz
-      and conversations.started_at < $end::timestamptz
+    where brand is not null
+      and channel = 'public'
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
+),
+
+followed as (
+    -- the public conversations of the period that a DM conversation continues (handoff_of):
+    -- each was moved to DM (derive_conversations.sql marks a conversation with a handoff so),
+    -- so only those are looked up, and only DM conversations started since $start can
+    -- continue one (a handoff starts after the conversation it continues)
+    select brand, count(*) as dm_followed
+    from conversations
+    where brand is not null
+      and channel = 'public'
+      and moved_to_dm
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
+      and started_at >= $start::timestamptz
+      and started_at < $end::timestamptz
+      and conversation_id in (
+          select handoff_of
+          from conversations
+          where handoff_of is not null
+            and started_at >= $start::timestamptz
+      )
+    group by brand
 ),
 
 public_figures as (
     select
         brand,
         count(*) as conversations,
-        count(*) filter (where handled_in = 'public') as handled_public,
-        count(*) filter (where handled_in = 'dm') as moved_to_dm,
-        count(*) filter (where handled_in = 'off_channel') as moved_off_channel,
-        count(*) filter (where handled_in = 'unanswered') as unanswered,
+        count(*) filter (where handled_in = 3) as handled_public,
+        count(*) filter (where handled_in = 1) as moved_to_dm,
+        count(*) filter (where handled_in = 2) as moved_off_channel,
+        count(*) filter (where handled_in = 0) as unanswered,
         count(dm_offer_minutes) as dm_offers,
         -- median and p90 from one sort each (the values of median() and quantile_cont(.., 0.9))
         quantile_cont(dm_offer_minutes, [0.5, 0.9]) as dm_offer_quantiles,
-        count(*) filter (where dm_followed) as dm_followed,
         quantile_cont(first_response_minutes, [0.5, 0.9]) as public_frt_quantiles
     from public_side
     group by brand
@@ -92,7 +106,7 @@ final as (
         public_figures.dm_offers,
         public_figures.dm_offer_quantiles[1] as dm_offer_median_minutes,
         public_figures.dm_offer_quantiles[2] as dm_offer_p90_minutes,
-        public_figures.dm_followed,
+        coalesce(followed.dm_followed, 0) as dm_followed,
         coalesce(dm_figures.dm_conversations, 0) as dm_conversations,
         coalesce(dm_figures.dm_handoffs, 0) as dm_handoffs,
         coalesce(dm_figures.dm_answered, 0) as dm_answered,
@@ -102,6 +116,7 @@ final as (
         public_figures.public_frt_quantiles[2] as public_frt_p90_minutes
     from public_figures
     left join dm_figures using (brand)
+    left join followed using (brand)
 )
 
 select * from final
