@@ -158,8 +158,9 @@ def _in_scope(con, database: str):
     try:
         yield
     finally:
+        # `use` sets the search path back to the database's main schema (a reset would fall
+        # back to the connection's first database, which a writer has detached: etl/publish.py)
         con.execute(f"use {_ident(database)}")
-        con.execute("reset search_path")
 
 
 def _derived_tables_present(con) -> bool:

@@ -76,20 +76,32 @@ def load_twcs(db: Path, files: list[str | Path], progress: Progress = _quiet,
     config = config or load_config()
     layouts = [twcs.inspect(f) for f in files]          # fail before touching the database
     summaries = []
-    with publish.writer(db) as con, SideConnection(con) as scorer:
-        for layout in layouts:
-            progress(f"reading {layout.path.name}")
-            summaries.append(_load_one_twcs(con, layout, progress, scorer))
-        progress("deriving conversations and replies")
-        finish(con, config, scorer)
+    with publish.building(db) as build:
+        # the first file is parsed while the private copy of the database is made (parsing
+        # makes only temp tables); the others once it is open
+        first = _read_one_twcs(build.con, layouts[0], progress) if layouts else None
+        con = build.open()
+        with SideConnection(con) as scorer:
+            for number, layout in enumerate(layouts):
+                raw, started_at = first if number == 0 else _read_one_twcs(con, layout, progress)
+                summaries.append(_save_one_twcs(con, layout, raw, started_at, progress, scorer))
+            progress("deriving conversations and replies")
+            finish(con, config, scorer)
     return summaries
 
 
-def _load_one_twcs(con, layout: twcs.CsvLayout, progress: Progress,
-                   scorer: SideConnection | None = None) -> RunSummary:
-    run = start_run(con, "twcs", str(layout.path))
+def _read_one_twcs(con, layout: twcs.CsvLayout, progress: Progress) -> tuple[twcs.RawRead, datetime]:
+    """Parse and normalize one file into the temp table staged_rows (and the view staged);
+    with the time its run started."""
+    started_at = _now()
+    progress(f"reading {layout.path.name}")
     progress(f"normalizing {layout.path.name} as it is parsed")
-    raw = twcs.read(con, layout, stage=lambda: _normalize_twcs(con))
+    return twcs.read(con, layout, stage=lambda: _normalize_twcs(con)), started_at
+
+
+def _save_one_twcs(con, layout: twcs.CsvLayout, raw: twcs.RawRead, started_at: datetime,
+                   progress: Progress, scorer: SideConnection | None = None) -> RunSummary:
+    run = start_run(con, "twcs", str(layout.path), at=started_at)
     run.parser = raw.parser
     progress(f"saving messages: {raw.parsed:,} records ({raw.parser})")
     save_staged(con, run, raw.records, raw.parse_rejects, raw.record_lines, scorer=scorer)
@@ -103,11 +115,12 @@ def _normalize_twcs(con) -> int:
 
 
 
-def start_run(con, source: str, file: str) -> RunSummary:
+def start_run(con, source: str, file: str, at: datetime | None = None) -> RunSummary:
+    """Record a run started `at` (default: now)."""
     run_id = con.execute("select coalesce(max(run_id), 0) + 1 from load_runs").fetchall()[0][0]
     con.execute(
         "insert into load_runs (run_id, started_at, source, file) values ($id, $at, $source, $file)",
-        {"id": run_id, "at": _now(), "source": source, "file": file},
+        {"id": run_id, "at": at or _now(), "source": source, "file": file},
     )
     return RunSummary(run_id=run_id, source=source, file=file)
 

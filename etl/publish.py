@@ -9,7 +9,9 @@ the next run. A lock file serialises writers.
 
 `prepared(db)` takes the lock and starts that copy in a background thread early (the CLI does it
 before its slow imports), so the copy overlaps them; `writer(db)` in the same process then waits
-for it instead of copying.
+for it instead of copying. `building(db)` goes further: its connection starts with an empty
+in-memory database, where a load parses its first file into temp tables while the copy is made,
+and attaches the copy when it needs it (`Building.open()`).
 """
 from __future__ import annotations
 
@@ -46,18 +48,47 @@ def memory_limit(share: float) -> str:
 
 
 def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection to the private copy `path`. DuckDB does not sync it to disk itself
-    (fsync_mode none): it would after every statement's commit to its write-ahead log (~20 per
-    next-day load, each a wait on the disk) and in the checkpoint. Nothing reads the copy
-    before it is published, and `writer` syncs the whole file once, after the last checkpoint
-    and before the rename: a crash before that leaves only a stray copy, discarded as now."""
+    """A connection to the private copy `path` (see _writer_config for its settings)."""
     import duckdb
 
-    con = duckdb.connect(str(path), config={"memory_limit": memory_limit(WRITER_MEMORY_SHARE),
-                                            "fsync_mode": "none"})
+    con = duckdb.connect(str(path), config=_writer_config())
     con.execute("set TimeZone = 'UTC'")
     sql.execute_script(con, "etl/schema")
     return con
+
+
+def _writer_config() -> dict:
+    """DuckDB does not sync the private copy to disk itself (fsync_mode none): it would after
+    every statement's commit to its write-ahead log (~20 per next-day load, each a wait on the
+    disk) and in the checkpoint. Nothing reads the copy before it is published, and `writer`
+    syncs the whole file once, after the last checkpoint and before the rename: a crash before
+    that leaves only a stray copy, discarded as now."""
+    return {"memory_limit": memory_limit(WRITER_MEMORY_SHARE), "fsync_mode": "none"}
+
+
+class Building:
+    """A load's connection while its private copy is being made (`building()`): at first it
+    has only an empty in-memory database, where temp tables can be made (the input parsed)
+    while the copy runs; `open()` waits for the copy and makes it the connection's database."""
+
+    def __init__(self, db: Path, started: _Copy | None):
+        import duckdb
+
+        self.db, self.started, self.path = db, started, None
+        self.con = duckdb.connect(config=_writer_config())
+        self.con.execute("set TimeZone = 'UTC'")
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        """The connection, with the private copy attached as its database (the first call waits
+        for the copy): every table a load reads or writes is the copy's from then on. Its
+        cursors (`con.cursor()`, made after this) use the copy too: the in-memory database is
+        detached (temp tables stay)."""
+        if self.path is None:
+            path = _private_copy(self.db, self.started)
+            sql.execute_script(self.con, "etl/writer_attach", {"path": str(path)})
+            self.path = path
+            sql.execute_script(self.con, "etl/schema")
+        return self.con
 
 
 class _Copy:
@@ -106,7 +137,8 @@ _PREPARED: dict[Path, _Copy] = {}
 @contextlib.contextmanager
 def prepared(db: Path):
     """Take the writer lock of `db` and start its private copy now, in the background; the
-    first `writer(db)` inside the block uses that copy. An unused copy is removed at the end."""
+    first `writer(db)` or `building(db)` inside the block uses that copy. An unused copy is
+    removed at the end."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     key = db.resolve()
@@ -127,30 +159,52 @@ def prepared(db: Path):
 @contextlib.contextmanager
 def writer(db: Path):
     """Yield a connection to a private copy of `db`; publish it only if the block succeeds."""
+    with building(db) as build:
+        yield build.open()
+
+
+@contextlib.contextmanager
+def building(db: Path):
+    """As `writer`, but yield a `Building` at once, before the private copy is ready: work on
+    temp tables alone (a load parses its first file) overlaps the copy until `open()`. The
+    copy is published if the block succeeds after opening it; otherwise it is discarded."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     key = db.resolve()
     with contextlib.nullcontext() if key in _LOCKED else _exclusive(db):
         started = _PREPARED.pop(key, None)
-        building = _private_copy(db, started)
-        con = connect_writer(building)
         try:
-            yield con
+            build = Building(db, started)
+        except BaseException:
+            _discard(db, started)
+            raise
+        con = build.con
+        try:
+            yield build
+            if build.path is None:   # never opened: nothing was written
+                con.close()
+                _discard(db, started)
+                return
             if started:
                 _timed("wait_for_copy_sync", started.finish)
             _timed("checkpoint", con.execute, "checkpoint")
             _timed("close", con.close)
-            _timed("fsync", _fsync, building)
-            _timed("replace", _replace, building, db)
+            _timed("fsync", _fsync, build.path)
+            _timed("replace", _replace, build.path, db)
             _fsync_dir(db.parent)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
-            if started:
-                with contextlib.suppress(BaseException):
-                    started.finish()
-            _remove(building)
+            _discard(db, started)
             raise
+
+
+def _discard(db: Path, started: _Copy | None) -> None:
+    """Remove the private copy (once the thread making it has stopped)."""
+    if started:
+        with contextlib.suppress(BaseException):
+            started.finish()
+    _remove(started.building if started else _building_path(db))
 
 
 def _timed(step: str, run, *args):

@@ -306,8 +306,9 @@ def _run_in_scope(con, database: str, step: str, params: dict, scope: str = SCOP
     try:
         sql.execute_script(con, step, params)
     finally:
+        # `use` sets the search path back to the database's main schema (a reset would fall
+        # back to the connection's first database, which a writer has detached: etl/publish.py)
         con.execute(f"use {database}")  # sql-identifier: quoted catalog name
-        con.execute("reset search_path")
 
 
 def _replace_hours(con, table: str, scope: str = SCOPE_DB) -> None:

@@ -68,3 +68,37 @@ def test_a_first_load_creates_the_database(tmp_path):
         with publish.writer(db) as con:
             con.execute("create table t as select 1 as n")
     assert _count(db) == 1
+
+
+def test_building_parses_before_the_copy_is_attached(tmp_path):
+    """publish.building: temp tables made before open() (a load parses its first file while the
+    copy is made) are there after it; every table, the cursors' too, is the copy's."""
+    db = tmp_path / "carepulse.duckdb"
+    _database(db, 10)
+    with publish.prepared(db):
+        with publish.building(db) as build:
+            build.con.execute("create temp table staged as select 100 + range as n from range(3)")
+            con = build.open()
+            assert build.open() is con                        # opened once
+            cursor = con.cursor()
+            cursor.execute("insert into t select 10")
+            cursor.close()
+            con.execute("insert into t select n from staged")
+            assert con.execute("select count(*) from load_runs").fetchall() == [(0,)]   # the schema
+    assert _count(db) == 14
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["carepulse.duckdb",
+                                                          "carepulse.duckdb.etl-lock"]
+
+
+def test_a_building_never_opened_or_failed_before_opening_leaves_the_database(tmp_path):
+    db = tmp_path / "carepulse.duckdb"
+    _database(db, 10)
+    before = db.read_bytes()
+    with publish.prepared(db):
+        with publish.building(db) as build:
+            build.con.execute("create temp table staged as select 1 as n")
+    with pytest.raises(EtlError):
+        with publish.building(db) as build:
+            raise EtlError("the input file is unreadable")
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob("*.building-*"))
