@@ -141,7 +141,7 @@ def save_staged(con, run: RunSummary, records_read: int, parse_rejects: list[Rej
     else:
         sentiment.score_staged(con)          # into the staged rows: the insert writes them
         sql.execute_script(con, "etl/insert_messages" if all_new else "etl/insert_new_messages",
-                           {"run_id": run.run_id})
+                           {"run_id": run.run_id, "threshold": sentiment.THRESHOLD})
         sentiment.forget_scores(con)
     rejects = _all_rejects(con, parse_rejects, record_lines)
     _save_rejects(con, run, rejects)
@@ -174,7 +174,8 @@ def _insert_scoring_beside(con, run: RunSummary, scorer: SideConnection) -> None
     for the scorer first (finish: the derive's fingerprint waits for it)."""
     sql.execute_script(con, "etl/sentiment_side_share")
     scorer.submit(_score_shared_texts)
-    sql.execute_script(con, "etl/insert_messages", {"run_id": run.run_id})
+    sql.execute_script(con, "etl/insert_messages",
+                       {"run_id": run.run_id, "threshold": sentiment.THRESHOLD})
     scorer.submit(lambda cursor: sql.execute_script(cursor, "etl/sentiment_side_save",
                                                     {"run_id": run.run_id}))
 

@@ -12,8 +12,8 @@
 -- Retweets and DM events that are not messages (ParticipantsJoin/Leave) are not care messages:
 --   they are quarantined in `rejected` with their reason, so every record read is accounted for.
 -- Stored in temp table staged_rows, in record order (record k is row k); the view `staged` adds
--- `record` from the row id, as normalize_twcs.sql's does. sentiment and sentiment_label start
--- NULL: etl.sentiment.score_staged fills them (sentiment_save_staged.sql).
+-- `record` from the row id, as normalize_twcs.sql's does. sentiment starts NULL:
+-- etl.sentiment.score_staged fills it (sentiment_save_staged.sql); the insert derives the label.
 -- params: $file_no, $source, $now (timestamptz: later timestamps are 'in the future')
 create or replace temp table staged_rows as
 
@@ -121,8 +121,7 @@ final as (
         $source::varchar as source,
         raw,
         reject_reason,
-        null::double as sentiment,
-        null::varchar as sentiment_label
+        null::double as sentiment
     from checked
 )
 
