@@ -98,9 +98,9 @@ def score_texts(texts, con: duckdb.DuckDBPyConnection | None = None, care: bool 
 
 def score_staged(con: duckdb.DuckDBPyConnection, care: bool = True) -> None:
     """Score the mappable inbound records of the view `staged` before they are saved: their
-    score is written into the staged rows (temp table staged_rows, column sentiment), which
-    insert_messages.sql then saves with one plain scan, with the label of the score (THRESHOLD).
-    Call `forget_scores` once they are saved.
+    sentiment and sentiment_label are written into the staged rows (temp table staged_rows),
+    which insert_messages.sql then saves with one plain scan. Call `forget_scores` once they
+    are saved.
     """
     load_lexicon(con)
     sql.execute_script(con, "etl/sentiment_stage_staged")
