@@ -5,9 +5,8 @@
 --   those of the 'previous' period unless the current one has a single brand (the page shows
 --   the change of a median for one brand only: medians do not add up across brands);
 -- - reply latency on the business clock (the brand table shows the calendar one);
--- - the previous period's share within the target on the business clock when the page shows
---   the calendar one, more than one brand is chosen and the current period has several (the
---   previous period's answers are then not read at all: its medians are not shown either).
+-- - the share within the target on the business clock when the page shows the calendar one
+--   (the business minutes are then not read at all).
 -- The share within the target on the calendar clock comes from the hourly counts, so
 -- $target_minutes must be one of the four they hold (15, 60, 240, 1440: the dashboard's
 -- choices); with another, within_target is NULL.
@@ -193,7 +192,9 @@ frt as (
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9)),
         -- on the chosen clock, for the periods the page shows them for
         quantile_cont(shown_minutes, [0.5, 0.9]) filter (where shown) as shown_quantiles,
-        count(*) filter (where first_response_business_minutes <= $target_minutes::double)
+        -- on the business clock only (constant false otherwise: no business minutes read)
+        count(*) filter (where $clock::varchar = 'business'
+                           and first_response_business_minutes <= $target_minutes::double)
             as within_target_business_count
     from answers
     group by brand, is_current
@@ -246,8 +247,9 @@ final as (
             when 240 then counts.within_4h
             when 1440 then counts.within_24h
         end / counts.conversations as within_target,
+        -- on the business clock (whose previous period's answers are always read)
         case
-            when counts.period = 'current' or (select count(*) from previous_needed) > 0
+            when $clock::varchar = 'business'
                 then coalesce(frt.within_target_business_count, 0) / counts.conversations
         end as within_target_business
     from counts
