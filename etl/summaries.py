@@ -44,7 +44,9 @@ A table a step's contract leaves out is read whole, which can only cost time, ne
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
+import time
 from typing import Callable
 
 import sql
@@ -241,9 +243,11 @@ def _refresh_weeks(con, steps: list[str], params: dict, scope: str = SCOPE_DB) -
             _run_in_scope(con, database, step, params, scope)
         for step in steps:
             table = _table(step)
-            con.execute(f"delete from {table} where {IN_WEEKS}")  # sql-identifier: a summary file's name
-            con.execute(f"insert into {table} by name "  # sql-identifier: a summary file's name
-                        f"select * from {scope}.{table} where {IN_WEEKS}")
+            _execute(con, f"write_back/{table}#1",
+                     f"delete from {table} where {IN_WEEKS}")  # sql-identifier: a summary file's name
+            _execute(con, f"write_back/{table}#2",
+                     f"insert into {table} by name "  # sql-identifier: a summary file's name
+                     f"select * from {scope}.{table} where {IN_WEEKS}")
     finally:
         con.execute(f"detach {scope}")  # sql-identifier: SCOPE_DB or SIDE_SCOPE_DB
 
@@ -314,9 +318,24 @@ def _run_in_scope(con, database: str, step: str, params: dict, scope: str = SCOP
 def _replace_hours(con, table: str, scope: str = SCOPE_DB) -> None:
     """The rows of the refreshed hours, from the scope's summary into the stored one."""
     in_hours = IN_HOURS.format(column="hour")
-    con.execute(f"delete from {table} where {in_hours}")  # sql-identifier: a summary file's name
-    con.execute(f"insert into {table} by name "  # sql-identifier: a summary file's name
-                f"select * from {scope}.{table} where {in_hours}")
+    _execute(con, f"write_back/{table}#1",
+             f"delete from {table} where {in_hours}")  # sql-identifier: a summary file's name
+    _execute(con, f"write_back/{table}#2",
+             f"insert into {table} by name "  # sql-identifier: a summary file's name
+             f"select * from {scope}.{table} where {in_hours}")
+
+
+def _execute(con, step: str, statement: str) -> None:
+    """Run one write-back statement; with CAREPULSE_SQL_TIMINGS set, log it as `step`, as
+    sql.execute_script logs its statements (at 2.8M's next day the summary_sla_conversations
+    write-back is ~0.1 s on the first connection)."""
+    if not os.environ.get(sql.TIMINGS_ENV):
+        con.execute(statement)
+        return
+    began, cpu = time.perf_counter(), time.process_time()
+    con.execute(statement)
+    sql.log_timing(step, time.perf_counter() - began, time.process_time() - cpu,
+                   statement.split(" where ")[0][:60])
 
 
 def _table(step: str) -> str:
