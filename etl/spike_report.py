@@ -128,23 +128,62 @@ def explain(con, brand: str, at, kind: str = "volume") -> dict:
 
 def report(con, brands=(), start=None, end=None, kind: str = "all") -> list[dict]:
     """Every spike of find_spikes, explained (for `carepulse spikes --db` and notifiers)."""
-    spikes = find_spikes(con, brands, start, end, kind)
-    return [explain_spike(con, row, is_spike=True) for _, row in spikes.iterrows()]
+    return explain_spikes(con, find_spikes(con, brands, start, end, kind))
 
 
 def explain_spike(con, spike: pd.Series, is_spike: bool = True) -> dict:
     """One spike row (from find_spikes) as a dict with top terms, hashtags and sample messages."""
-    negative_only = spike["kind"] == "negative"
-    window = {"brand": spike["brand"], "window_start": spike["window_start"].to_pydatetime(),
-              "window_end": spike["window_end"].to_pydatetime(), "negative_only": negative_only}
-    terms = sql.query(con, "spikes/top_terms", {
-        **window, "baseline_start": (spike["window_start"] - TERMS_BASELINE).to_pydatetime(),
+    return explain_spikes(con, pd.DataFrame([spike]), is_spike)[0]
+
+
+def explain_spikes(con, spikes: pd.DataFrame, is_spike: bool = True) -> list[dict]:
+    """explain_spike for each row of `spikes`: two queries for all of them, not two a spike."""
+    if spikes.empty:
+        return []
+    spikes = spikes.reset_index(drop=True)
+    start = pd.to_datetime(spikes["window_start"], utc=True)
+    windows = pd.DataFrame({
+        "spike_id": np.arange(len(spikes)),
+        "brand": spikes["brand"].astype(str),
+        "baseline_start": start - TERMS_BASELINE,
+        "window_start": start,
+        "window_end": pd.to_datetime(spikes["window_end"], utc=True),
+        "negative_only": (spikes["kind"] == "negative").to_numpy(bool),
+    })
+    scope = {"brands": sorted(set(windows["brand"])),
+             "to": windows["window_end"].max().to_pydatetime()}
+    terms = _per_spike(con, "spikes/top_terms", {"explained_windows": windows}, {
+        **scope, "from": windows["baseline_start"].min().to_pydatetime(),
         "stopwords": list(STOPWORDS), "min_count": TERM_MIN_COUNT, "prior": TERM_PRIOR,
         "limit": TERMS,
     })
-    samples = sql.query(con, "spikes/sample_messages", {
-        **window, "terms": [t.lower() for t in terms["term"].head(5)], "limit": SAMPLES,
-    })
+    top = terms.groupby("spike_id").head(5)
+    chosen = pd.DataFrame({"spike_id": top["spike_id"].to_numpy(),
+                           "term": top["term"].str.lower().to_numpy()})
+    samples = _per_spike(con, "spikes/sample_messages",
+                         {"explained_windows": windows, "explained_terms": chosen},
+                         {**scope, "from": windows["window_start"].min().to_pydatetime(),
+                          "limit": SAMPLES})
+    terms_of, samples_of = dict(tuple(terms.groupby("spike_id"))), dict(tuple(
+        samples.groupby("spike_id")))
+    return [_explained(spike, terms_of.get(i, terms.iloc[:0]), samples_of.get(i, samples.iloc[:0]),
+                       is_spike)
+            for i, spike in spikes.iterrows()]
+
+
+def _per_spike(con, name: str, frames: dict[str, pd.DataFrame], params: dict) -> pd.DataFrame:
+    """Query `name` with `frames` registered under their names for its duration."""
+    for frame_name, frame in frames.items():
+        con.register(frame_name, frame)
+    try:
+        return sql.query(con, name, params)
+    finally:
+        for frame_name in frames:
+            con.unregister(frame_name)
+
+
+def _explained(spike: pd.Series, terms: pd.DataFrame, samples: pd.DataFrame,
+               is_spike: bool) -> dict:
     out = {k: _plain(spike[k]) for k in COLUMNS}
     hours = (spike["window_end"] - spike["window_start"]) / pd.Timedelta(hours=1)
     out.update(

@@ -1,7 +1,9 @@
--- top_terms.sql: one row per term (a word, a hashtag or a two-word phrase) of the customer
--- messages to $brand, the terms most over-represented in the spike window
--- [$window_start, $window_end) against the baseline [$baseline_start, $window_start), best
--- first. Over-representation: the log-odds ratio with an informative Dirichlet prior (Monroe,
+-- top_terms.sql: one row per spike of the registered frame `explained_windows` (spike_id,
+-- brand, baseline_start, window_start, window_end, negative_only) and term (a word, a hashtag
+-- or a two-word phrase) of the customer messages to its brand: the $limit terms most
+-- over-represented in the spike window [window_start, window_end) against the baseline
+-- [baseline_start, window_start), best first. All spikes in one query; each is computed as if
+-- alone. Over-representation: the log-odds ratio with an informative Dirichlet prior (Monroe,
 -- Colaresi & Quinn 2008, "Fightin' Words"), as a z-score; the prior is $prior times the pooled
 -- counts of both periods (alpha_w = $prior * pooled count of w), so a term seen 3 times needs a
 -- bigger jump than one seen 50 times, and a term absent from the baseline does not win on that
@@ -9,27 +11,39 @@
 -- their most common spelling (ties: the last in byte order, so every run shows the same);
 -- words in $stopwords and bare numbers are dropped; phrases keep only pairs of adjacent
 -- non-stop-words without hashtags, and a word always seen inside a listed phrase is left out.
--- $negative_only: only negative messages on both sides.
--- params: $brand (text), $window_start, $window_end, $baseline_start (timestamptz),
---   $negative_only (bool), $stopwords (text[]), $min_count (terms seen fewer times in the
---   window are skipped), $prior (double, 1.0 = as strong as the data), $limit (rows)
+-- negative_only: only negative messages on both sides.
+-- params: $brands (text[]: the frame's brands), $from, $to (timestamptz: its earliest
+--   baseline_start and latest window_end; they let the scan skip the rest of messages),
+--   $stopwords (text[]), $min_count (terms seen fewer times in the window are skipped),
+--   $prior (double, 1.0 = as strong as the data), $limit (rows per spike)
 with
+
+candidates as (
+    select brand, created_at, message_id, text, sentiment_label
+    from messages
+    where direction = 'inbound'
+      and list_contains($brands::varchar[], brand)
+      and created_at >= $from::timestamptz
+      and created_at < $to::timestamptz
+),
 
 scoped as (
     select
-        message_id,
-        created_at >= $window_start::timestamptz as in_window,
-        text
-    from messages
-    where direction = 'inbound'
-      and brand = $brand
-      and created_at >= $baseline_start::timestamptz
-      and created_at < $window_end::timestamptz
-      and (not $negative_only::boolean or sentiment_label = 'negative')
+        windows.spike_id,
+        candidates.message_id,
+        candidates.created_at >= windows.window_start as in_window,
+        candidates.text
+    from explained_windows as windows
+    join candidates
+      on candidates.brand = windows.brand
+     and candidates.created_at >= windows.baseline_start
+     and candidates.created_at < windows.window_end
+    where not windows.negative_only or candidates.sentiment_label = 'negative'
 ),
 
 tokens as (
     select
+        spike_id,
         message_id,
         in_window,
         regexp_extract_all(
@@ -42,16 +56,18 @@ tokens as (
 
 words as (
     select
+        spike_id,
         message_id,
         in_window,
         tok,
         list_contains($stopwords::varchar[], lower(tok))
             or regexp_full_match(tok, '[0-9]+') or length(tok) < 2 as is_stop
-    from (select message_id, in_window, unnest(toks) as tok from tokens)
+    from (select spike_id, message_id, in_window, unnest(toks) as tok from tokens)
 ),
 
 pairs as (
     select
+        spike_id,
         message_id,
         in_window,
         unnest(list_transform(range(1, len(toks)), lambda i: [toks[i], toks[i + 1]])) as pair
@@ -59,11 +75,11 @@ pairs as (
 ),
 
 grams as (
-    select message_id, in_window, tok as display
+    select spike_id, message_id, in_window, tok as display
     from words
     where not is_stop
     union all
-    select message_id, in_window, pair[1] || ' ' || pair[2] as display
+    select spike_id, message_id, in_window, pair[1] || ' ' || pair[2] as display
     from pairs
     where not list_contains($stopwords::varchar[], lower(pair[1]))
       and not list_contains($stopwords::varchar[], lower(pair[2]))
@@ -75,7 +91,7 @@ grams as (
 ),
 
 per_message as (
-    select message_id, in_window, lower(display) as term, any_value(display) as display
+    select spike_id, message_id, in_window, lower(display) as term, any_value(display) as display
     from grams
     group by all
 ),
@@ -83,27 +99,34 @@ per_message as (
 spelling as (
     -- the term's most common spelling; among equally common ones the last in byte order
     -- ('empty' over 'Empty', 'iPhone' over 'IPhone'), so that every run shows the same
-    select term, display
-    from (select term, display, count(*) as uses from per_message group by term, display)
-    qualify row_number() over (partition by term order by uses desc, display desc) = 1
+    select spike_id, term, display
+    from (
+        select spike_id, term, display, count(*) as uses
+        from per_message
+        group by spike_id, term, display
+    )
+    qualify row_number() over (partition by spike_id, term order by uses desc, display desc) = 1
 ),
 
 counts as (
     select
+        spike_id,
         term,
         spelling.display,
         count(*) filter (where in_window) as window_count,
         count(*) filter (where not in_window) as baseline_count
     from per_message
-    join spelling using (term)
-    group by term, spelling.display
+    join spelling using (spike_id, term)
+    group by spike_id, term, spelling.display
 ),
 
 totals as (
     select
+        spike_id,
         sum(window_count) as n_window,
         sum(baseline_count) as n_baseline
     from counts
+    group by spike_id
 ),
 
 scored as (
@@ -113,11 +136,13 @@ scored as (
         $prior::double * (n_window + n_baseline) as alpha0,
         totals.n_window,
         totals.n_baseline
-    from counts, totals
+    from counts
+    join totals using (spike_id)
 ),
 
 final as (
     select
+        spike_id,
         display as term,
         window_count,
         baseline_count,
@@ -137,14 +162,20 @@ distinct_terms as (
     where not exists (
         select 1
         from final as phrase
-        where contains(phrase.term, ' ')
+        where phrase.spike_id = word.spike_id
+          and contains(phrase.term, ' ')
           and not contains(word.term, ' ')
           and list_contains(string_split(lower(phrase.term), ' '), lower(word.term))
           and phrase.window_count = word.window_count
     )
+),
+
+best as (
+    select *
+    from distinct_terms
+    where z > 0
+    qualify row_number() over (partition by spike_id order by z desc, term) <= $limit
 )
 
-select * from distinct_terms
-where z > 0
-order by z desc, term
-limit $limit
+select * from best
+order by spike_id, z desc, term
