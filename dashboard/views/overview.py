@@ -17,6 +17,11 @@ NOT_COMPUTED = {
                  "reply_latency_business_median_minutes"],
 }
 
+# A change is shown only against a previous period with at least this many conversations: the
+# public twcs data holds a handful of tweets from 2011-2016 before 2017's, and 2 -> 1,284
+# conversations read "+64,100%", a response rate on 2 conversations is not a baseline.
+MIN_PREVIOUS_CONVERSATIONS = 30
+
 
 def page() -> None:
     st.title("Overview")
@@ -31,15 +36,13 @@ def page() -> None:
         ui.no_data()
         return
     days = (f.end - f.start).days + 1
-    if f.previous_in_data():
-        before = common.period_rows(headline, "previous")
+    before, why_not = _previous(f, headline, days)
+    if why_not is None:
         st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC), changes against the {days} "
                    f"days before · {f.clock} clock")
     else:
-        before = summary.iloc[0:0]
         st.caption(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} (UTC) · {f.clock} clock · no "
-                   f"change shown: the data starts {f.data_first:%d %b %Y}, so the {days} days "
-                   "before are not fully in it")
+                   f"change shown: {why_not}")
     now, then = common.totals(summary, f), common.totals(before, f)
     _headlines(f, now, then)
     left, right = st.columns(2)
@@ -55,6 +58,20 @@ def page() -> None:
     _campaigns_chart(f, fetched.get("campaigns"))
     st.subheader("Per brand")
     common.brand_table(summary, f)
+
+
+def _previous(f, headline, days: int):
+    """The previous period's per-brand rows to compare with, and why there are none (None when
+    there are): the data must cover that period, and it must hold enough conversations."""
+    before = common.period_rows(headline, "previous")
+    if not f.previous_in_data():
+        return (before.iloc[0:0], f"the data starts {f.data_first:%d %b %Y}, so the {days} "
+                "days before are not fully in it")
+    held = int(before["conversations"].sum()) if not before.empty else 0
+    if held < MIN_PREVIOUS_CONVERSATIONS:
+        return (before.iloc[0:0], f"the {days} days before hold only {held:,} conversation"
+                f"{'' if held == 1 else 's'} (fewer than {MIN_PREVIOUS_CONVERSATIONS})")
+    return before, None
 
 
 def _start_queries(f) -> dict:
