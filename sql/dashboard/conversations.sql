@@ -89,13 +89,30 @@ page as (
     cross join matching
 ),
 
+first_at as (
+    -- each listed conversation's first customer message time, without reading any text: at
+    -- 30M rows, reading the text of every inbound message the semi join had not yet ruled out
+    -- cost 1.5 of the page's 1.6 s
+    select messages.conversation_id, min(messages.created_at) as first_at
+    from messages
+    semi join page on page.conversation_id = messages.conversation_id
+    where messages.direction = 'inbound'
+    group by messages.conversation_id
+),
+
 first_text as (
+    -- the text of those first messages (arg_min among messages sent in the same second, as
+    -- over all of the conversation's messages); the time bounds let the scan skip row groups
     select
         messages.conversation_id,
         arg_min(messages.text, messages.created_at) as first_message
     from messages
-    semi join page on page.conversation_id = messages.conversation_id
+    semi join first_at
+        on first_at.conversation_id = messages.conversation_id
+       and first_at.first_at = messages.created_at
     where messages.direction = 'inbound'
+      and messages.created_at >= (select min(first_at) from first_at)
+      and messages.created_at <= (select max(first_at) from first_at)
     group by messages.conversation_id
 ),
 
