@@ -15,6 +15,12 @@ HEIGHT = 380
 MAX_BRANDS = 12
 # a brand's volume in a chart's frame: the first of these columns it has (else its row count)
 VOLUME_COLUMNS = ("conversations", "inbound", "messages", "replies", "waiting")
+# what the "of N brands" line counts, by that column: charts of one period differ (on the real
+# twcs sample 74 brands have conversations, 76 have customer messages: two brands' only threads
+# start at a brand's own tweet, which opens no conversation), and the line says which
+COUNTED = {"conversations": "with conversations", "inbound": "with customer messages",
+           "messages": "with messages", "replies": "with replies",
+           "waiting": "with waiting conversations"}
 
 # Human names for the metric columns, used for axes, legends and hovers.
 LABELS = {
@@ -112,7 +118,8 @@ def _busiest_brands(frame: pd.DataFrame, color: str | None, title: str):
     ranked = totals.reset_index(name="total").sort_values(["total", "brand"],
                                                           ascending=[False, True])
     kept = set(ranked["brand"].head(MAX_BRANDS))
-    shown = f"the {MAX_BRANDS} busiest of {len(ranked)} brands (pick others in the sidebar)"
+    counted = " ".join(filter(None, [f"{len(ranked)} brands", COUNTED.get(volume)]))
+    shown = f"the {MAX_BRANDS} busiest of {counted} (pick others in the sidebar)"
     return frame[frame["brand"].isin(kept)], f"{title}<br><sup>{shown}</sup>"
 
 

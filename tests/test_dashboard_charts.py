@@ -140,11 +140,20 @@ def test_many_brands_show_the_busiest_and_say_so():
                     percent=True)
         assert [t.name for t in fig.data] == sorted(brands[-charts.MAX_BRANDS:])
         assert fig.layout.title.text == (f"Share within 1 h (%)<br><sup>the {charts.MAX_BRANDS} "
-                                         "busiest of 20 brands (pick others in the sidebar)</sup>")
+                                         "busiest of 20 brands with conversations (pick "
+                                         "others in the sidebar)</sup>")
         few = build(frame[frame["brand"].isin(brands[:3])], "period_start", "within_target",
                     "Share within 1 h (%)", percent=True)
         assert [t.name for t in few.data] == brands[:3]
         assert few.layout.title.text == "Share within 1 h (%)"
+    # the line says what it counts: charts of one period count brands by their own column
+    inbound = frame.rename(columns={"conversations": "inbound"})
+    assert charts.lines(inbound, "period_start", "within_target", "Negative share").layout \
+        .title.text.endswith("busiest of 20 brands with customer messages (pick others in the "
+                             "sidebar)</sup>")
+    rows_only = frame.drop(columns="conversations")
+    assert charts.lines(rows_only, "period_start", "within_target", "Share").layout \
+        .title.text.endswith("busiest of 20 brands (pick others in the sidebar)</sup>")
     # brands on the axis, not one series each: every brand stays
     bars = charts.bars(frame, "brand", "within_target", "Share", color=None)
     assert len(bars.data[0].x) == 40
