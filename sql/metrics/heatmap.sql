@@ -80,7 +80,9 @@ started as (
     from summary_sla_conversations
     where started_at >= $start::timestamptz
       and started_at < $end::timestamptz
-      and brand in (select brand from zones)
+      -- the chosen brands as a constant filter, not a semi join with zones: `response` joins
+      -- these rows to local_quarters, which holds the zones' brands only
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
 ),
 
 period_hours as (
