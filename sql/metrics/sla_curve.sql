@@ -111,16 +111,15 @@ raw_times as (
         scoped.brand,
         'calendar' as clock,
         scoped.answered,
-        coalesce(scoped.first_response_minutes, scoped.age_seconds / 60.0) as minutes
+        -- an unanswered conversation's age at the end of the data in seconds as
+        -- epoch(data_end.at - started_at) gives it (whole UTC days plus the rest), in integer
+        -- arithmetic (the timestamptz difference costs five times as much); coalesce
+        -- computes it for the unanswered rows only
+        coalesce(scoped.first_response_minutes,
+                 (scoped.age_us // 86400000000 * 86400 + scoped.age_us % 86400000000 / 1e6)
+                     / 60.0) as minutes
     from (
-        -- the age at the end of the data in seconds as epoch(data_end.at - started_at) gives
-        -- it (whole UTC days plus the rest), in integer arithmetic: the timestamptz
-        -- difference costs five times as much
-        select
-            scoped.*,
-            (epoch_us(data_end.at) - epoch_us(scoped.started_at)) // 86400000000 * 86400
-                + (epoch_us(data_end.at) - epoch_us(scoped.started_at)) % 86400000000 / 1e6
-                as age_seconds
+        select scoped.*, epoch_us(data_end.at) - epoch_us(scoped.started_at) as age_us
         from scoped
         cross join data_end
     ) as scoped
