@@ -41,8 +41,9 @@ by_agent as (
         count(*) as replies,
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9))
         quantile_cont(latency_minutes, [0.5, 0.9]) as latency_quantiles,
-        -- a constant false filter aggregates no row
-        median(latency_business_minutes) filter (where $clock::varchar <> 'calendar')
+        -- on the calendar clock a constant NULL: the planner drops the aggregate and the
+        -- column (a constant FILTER is still read and tested on every row)
+        case when $clock::varchar <> 'calendar' then median(latency_business_minutes) end
             as latency_business_median_minutes,
         count(*) filter (where dm_redirect) / count(*) as dm_redirect_share,
         count(*) filter (where off_channel) / count(*) as off_channel_share

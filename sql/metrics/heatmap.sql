@@ -80,7 +80,9 @@ started as (
     from summary_sla_conversations
     where started_at >= $start::timestamptz
       and started_at < $end::timestamptz
-      and brand in (select brand from zones)
+      -- the chosen brands as a constant filter, not a semi join with zones: `response` joins
+      -- these rows to local_quarters, which holds the zones' brands only
+      and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
 ),
 
 period_hours as (
@@ -171,11 +173,13 @@ response as (
         local_quarters.weekday,
         local_quarters.hour,
         count(*) as conversations,
-        -- a clock not asked for aggregates no row
-        median(started.first_response_minutes) filter (where $clock::varchar <> 'business')
+        -- a clock not asked for is a constant NULL, which the planner drops with its aggregate
+        -- and its column (a constant FILTER instead is still read and tested on every row)
+        case when $clock::varchar <> 'business' then median(started.first_response_minutes) end
             as frt_median_minutes,
-        median(started.first_response_business_minutes)
-            filter (where $clock::varchar <> 'calendar') as frt_business_median_minutes
+        case when $clock::varchar <> 'calendar'
+            then median(started.first_response_business_minutes) end
+            as frt_business_median_minutes
     from started
     join local_quarters using (brand, quarter)
     group by all

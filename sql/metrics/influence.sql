@@ -69,9 +69,11 @@ by_band as (
         count(*) as conversations,
         count(*) filter (where scoped.answered) as answered,
         quantile_cont(scoped.first_response_minutes, [0.5, 0.9]) as frt_quantiles,
-        -- on the calendar clock alone, no row
-        median(scoped.first_response_business_minutes)
-            filter (where $clock::varchar <> 'calendar') as frt_business_median_minutes,
+        -- on the calendar clock alone a constant NULL: the planner drops the aggregate and the
+        -- column (a constant FILTER is still read and tested on every row)
+        case when $clock::varchar <> 'calendar'
+            then median(scoped.first_response_business_minutes) end
+            as frt_business_median_minutes,
         any_value(targets.target_minutes) as target_minutes,
         count(*) filter (where scoped.first_response_minutes <= targets.target_minutes)
             as within

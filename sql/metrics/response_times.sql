@@ -91,11 +91,13 @@ frt as (
     select
         brand,
         -- median and p90 from one sort (the same values as median() and quantile_cont(.., 0.9));
-        -- a clock not asked for aggregates no row
-        quantile_cont(first_response_minutes, [0.5, 0.9])
-            filter (where $clock::varchar <> 'business') as frt_quantiles,
-        quantile_cont(first_response_business_minutes, [0.5, 0.9])
-            filter (where $clock::varchar <> 'calendar') as frt_business_quantiles
+        -- a clock not asked for is a constant NULL, which the planner drops with its aggregate
+        -- and its column (a constant FILTER instead is still read and tested on every row)
+        case when $clock::varchar <> 'business'
+            then quantile_cont(first_response_minutes, [0.5, 0.9]) end as frt_quantiles,
+        case when $clock::varchar <> 'calendar'
+            then quantile_cont(first_response_business_minutes, [0.5, 0.9]) end
+            as frt_business_quantiles
     from summary_sla_conversations
     where answered
       and (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))
@@ -108,9 +110,10 @@ latency as (
     select
         brand,
         count(*) as replies,
-        median(latency_minutes) filter (where $clock::varchar <> 'business')
+        -- a clock not asked for: a constant NULL, no aggregate (as in frt)
+        case when $clock::varchar <> 'business' then median(latency_minutes) end
             as reply_latency_median_minutes,
-        median(latency_business_minutes) filter (where $clock::varchar <> 'calendar')
+        case when $clock::varchar <> 'calendar' then median(latency_business_minutes) end
             as reply_latency_business_median_minutes
     from replies
     where (len($brands::varchar[]) = 0 or list_contains($brands::varchar[], brand))

@@ -111,16 +111,15 @@ raw_times as (
         scoped.brand,
         'calendar' as clock,
         scoped.answered,
-        coalesce(scoped.first_response_minutes, scoped.age_seconds / 60.0) as minutes
+        -- an unanswered conversation's age at the end of the data in seconds as
+        -- epoch(data_end.at - started_at) gives it (whole UTC days plus the rest), in integer
+        -- arithmetic (the timestamptz difference costs five times as much); coalesce
+        -- computes it for the unanswered rows only
+        coalesce(scoped.first_response_minutes,
+                 (scoped.age_us // 86400000000 * 86400 + scoped.age_us % 86400000000 / 1e6)
+                     / 60.0) as minutes
     from (
-        -- the age at the end of the data in seconds as epoch(data_end.at - started_at) gives
-        -- it (whole UTC days plus the rest), in integer arithmetic: the timestamptz
-        -- difference costs five times as much
-        select
-            scoped.*,
-            (epoch_us(data_end.at) - epoch_us(scoped.started_at)) // 86400000000 * 86400
-                + (epoch_us(data_end.at) - epoch_us(scoped.started_at)) % 86400000000 / 1e6
-                as age_seconds
+        select scoped.*, epoch_us(data_end.at) - epoch_us(scoped.started_at) as age_us
         from scoped
         cross join data_end
     ) as scoped
@@ -147,7 +146,12 @@ observed as (
         hash(brand, clock) as curve,
         answered and ($horizon_minutes::double is null
                       or minutes <= $horizon_minutes::double) as event,
-        least(minutes, coalesce($horizon_minutes::double, minutes)) as minutes
+        -- without a horizon the time itself: the planner folds the constant test, where
+        -- least(minutes, coalesce(null, minutes)) was computed for every row (-2 to -4% CPU)
+        case
+            when $horizon_minutes::double is null then minutes
+            else least(minutes, $horizon_minutes::double)
+        end as minutes
     from raw_times
 ),
 
@@ -236,16 +240,11 @@ thresholds as (
     group by curve, minutes, minute
 ),
 
-per_minute as (
-    select curve, minute, sum(observed) as observed, sum(answered) as answered
-    from value_counts
-    group by curve, minute
-),
-
 minute_totals as (
     -- observations and answers in the whole minutes before each minute with observations or
     -- on the grid (a censoring time's minute has its own observation): running sums over the
-    -- minutes, less the minute's own counts
+    -- minutes, less the minute's own counts (the distinct times summed by minute in one step
+    -- with the grid's minutes: exact counts in any order)
     select
         curve,
         minute,
@@ -255,7 +254,7 @@ minute_totals as (
         select curve, minute, sum(observed) as observed, sum(answered) as answered
         from (
             select curve, minute, observed, answered
-            from per_minute
+            from value_counts
 
             union all
 
@@ -268,22 +267,18 @@ minute_totals as (
     window upto as (partition by curve order by minute rows unbounded preceding)
 ),
 
-before_minute as (
-    -- observations and answers in the whole minutes before each threshold's minute
-    select thresholds.curve, thresholds.minutes, minute_totals.observed,
-        minute_totals.answered
-    from thresholds
-    join minute_totals using (curve, minute)
-),
-
 in_own_minute as (
     -- observations and answers at or before each threshold within the threshold's minute (for
     -- a whole-minute threshold, those exactly at it): a threshold meets the few distinct times
     -- of its minute (at most 60 when times are whole seconds), not every observation in it
     -- (thousands in an early minute)
+    -- (each threshold's row is carried through, one per curve and time: no second join back)
     select
         thresholds.curve,
         thresholds.minutes,
+        thresholds.minute,
+        any_value(thresholds.censored) as censored,
+        any_value(thresholds.on_grid) as on_grid,
         coalesce(sum(observed.observed), 0) as observed,
         coalesce(sum(observed.answered), 0) as answered
     from thresholds
@@ -291,26 +286,26 @@ in_own_minute as (
       on observed.curve = thresholds.curve
      and observed.minute = thresholds.minute
      and observed.minutes <= thresholds.minutes
-    group by thresholds.curve, thresholds.minutes
+    group by thresholds.curve, thresholds.minutes, thresholds.minute
 ),
 
 counted as (
     -- at each threshold: answered and censored at or before it, observed after it
     select
-        thresholds.curve,
+        in_own_minute.curve,
         curves.brand,
         curves.clock,
-        thresholds.minutes,
-        thresholds.censored,
-        thresholds.on_grid,
+        in_own_minute.minutes,
+        in_own_minute.censored,
+        in_own_minute.on_grid,
         curves.conversations,
         before_minute.answered + in_own_minute.answered as answered_by,
         before_minute.observed + in_own_minute.observed
             - before_minute.answered - in_own_minute.answered as censored_by,
         curves.conversations - before_minute.observed - in_own_minute.observed as after
-    from thresholds
-    join before_minute using (curve, minutes)
-    join in_own_minute using (curve, minutes)
+    from in_own_minute
+    -- observations and answers in the whole minutes before the threshold's minute
+    join minute_totals as before_minute using (curve, minute)
     join curves using (curve)
 ),
 
