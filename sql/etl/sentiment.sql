@@ -64,14 +64,16 @@ spaced as (
 
 padded as (
     -- Non-ASCII text only: a typographic apostrophe becomes "'" (so "don’t" negates), and each
-    -- emoji a token of its own, worth its VADER description (sentiment_words)
+    -- emoji a token of its own, worth its VADER description (sentiment_words). The rewrite
+    -- names the whole match (\0), not a group: RE2 then needs no submatch (0.27 -> 0.23 CPU s
+    -- on the 484k non-ASCII texts of the 2.8M bench file, one thread)
     select
         id,
         case
             when strlen(text) <> length(text)
                 then regexp_replace(
                     replace(text, '’', ''''),
-                    '([\x{2300}-\x{27BF}\x{2900}-\x{2BFF}\x{1F000}-\x{1FAFF}])', ' \1 ', 'g'
+                    '[\x{2300}-\x{27BF}\x{2900}-\x{2BFF}\x{1F000}-\x{1FAFF}]', ' \0 ', 'g'
                 )
             else text
         end as text,
@@ -217,7 +219,7 @@ rule_no as (
             else base
         end as v0,
         case
-            when key1 = sentiment_rule('no') and valence is not null then -valence1 * case
+            when modified and key1 = sentiment_rule('no') and valence is not null then -valence1 * case
                 when but_pos is null or pos - 1 = but_pos then 1.0
                 when pos - 1 < but_pos then 0.5
                 else 1.5
