@@ -1,6 +1,7 @@
 """Sentiment: the SQL fast path against plain VADER, the care tuning, and score_messages."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -105,6 +106,37 @@ def test_caps_emphasis_needs_a_token_that_is_not_all_caps(con):
              "this is GREAT"]
     fast = sentiment.score_texts(texts, con, care=False)
     assert list(fast.score) == list(sentiment.reference_scores(texts).score)
+
+
+# Each of VADER's window rules (sql/etl/sentiment.sql, rule_no to rule_least): the fast path
+# reproduces VADER's number exactly on these.
+WINDOW_RULES = [
+    "it was never so good", "it was never this good", "without doubt a good app",
+    "the food was kind of good", "the food was sort of bad", "the fix was just enough good",
+    "it was the least good", "not the least bit good", "at least it was good",
+    "at the very least good", "no good at all", "this is no good", "no or bad service",
+    "the staff were VERY helpful", "it is not very good", "hardly good",
+    "it isn't really that bad", "SO GOOD and nice", "not at all good",
+]
+
+
+def test_window_rules_give_vaders_numbers(con):
+    fast = sentiment.score_texts(WINDOW_RULES, con, care=False)
+    assert list(fast.score) == list(sentiment.reference_scores(WINDOW_RULES).score)
+
+
+def test_rule_words_are_numbered_in_sql(con):
+    # sentiment.sql names the words its rules compare a neighbour with as sentiment_rule('never'),
+    # a number from sentiment_setup.sql: a word missing there would be 0, equal to every other
+    # word, so each named word must be one of RULE_WORDS, and each of those numbered apart
+    named = set(re.findall(r"sentiment_rule\('([a-z]+)'\)", sql.text("etl/sentiment")))
+    assert named and named <= sentiment.RULE_WORDS
+    words = sorted(sentiment.RULE_WORDS)
+    numbers = con.execute(
+        "select list(sentiment_rule(w) order by w) from unnest($words) as t(w)", {"words": words}
+    ).fetchone()[0]
+    assert len(set(numbers)) == len(words) and min(numbers) >= 1
+    assert con.execute("select sentiment_rule('good'), sentiment_rule('No')").fetchone() == (0, 0)
 
 
 def test_departures_from_vader(con):

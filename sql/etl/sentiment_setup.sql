@@ -49,3 +49,13 @@ create or replace temp macro sentiment_scalar(booster, is_upper, valence, cap_di
             end
     end;
 
+
+-- The words VADER's rules compare a neighbour with (etl.sentiment.RULE_WORDS), numbered: the
+-- scorer packs a neighbour's number into one integer (sentiment.sql, `context`), and a rule
+-- names a word as sentiment_rule('never'), a constant. 0 for any other word.
+create or replace temp macro sentiment_rule(word) as
+    coalesce(list_position(
+        ['no', 'so', 'this', 'never', 'without', 'doubt', 'least', 'at', 'very', 'or', 'nor',
+         'kind', 'sort', 'just', 'enough', 'of'],
+        word
+    ), 0);
