@@ -125,6 +125,7 @@ def _derive_incrementally(con, side: SideConnection, params: dict,
     everything once (2.8M next day: still ~0.14 s). A full derive keeps the default (its key
     UPDATE of every message would stay in memory until the end)."""
     sql.execute_script(con, "etl/scope_checkpoint_defer")
+    known = side.call(summaries.catalog)   # read by the summaries' refresh below
     try:
         mode = derive_scope.try_incremental(con, STEPS, params, fingerprint, side,
                                             beside=(SIDE_STEP, SIDE_READER),
@@ -134,7 +135,7 @@ def _derive_incrementally(con, side: SideConnection, params: dict,
     if mode is None:
         sql.execute_script(con, "etl/scope_checkpoint_restore")
         return None
-    summaries.refresh(con, summary_steps(), params, incremental=True, side=side)
+    summaries.refresh(con, summary_steps(), params, incremental=True, side=side, known=known)
     side.wait()   # the share counts every delete, the second connection's too
     if _deleted_share(con) <= VACUUM_DEAD_SHARE:
         sql.execute_script(con, "etl/scope_vacuum_defer")

@@ -116,7 +116,7 @@ def test_reply_flags_run_ahead_on_the_second_connection(generated, cli, tmp_path
     """In an incremental derive derive_outbound_flags runs on the second connection (etl/derive.py
     AHEAD_STEP) while derive_threads runs on the first, and derive_replies reads its rows only
     once they are made; a full derive keeps it on the first connection. Either way the tables
-    are a full derive's."""
+    (summaries included) are a full derive's."""
     monkeypatch.setenv("CAREPULSE_SQL_TIMINGS", "1")
     inc, full = tmp_path / "inc.duckdb", tmp_path / "full.duckdb"
     _logged_load(cli, inc, generated.base, generated.config)
@@ -136,6 +136,10 @@ def test_reply_flags_run_ahead_on_the_second_connection(generated, cli, tmp_path
         incremental, "etl/derive_replies#4")
     assert shared[1] <= replies[0]
     assert _threads(full_log, "etl/derive_outbound_flags") == ["MainThread"]
+    # the summaries' digests and key columns, read by refresh(), are read there meanwhile too
+    # (summaries.catalog: the derive changes neither)
+    assert _threads(incremental, "etl/scope_summary_hour_tables") == ["carepulse-side"]
+    assert _threads(incremental, "etl/scope_summary_digest") == ["carepulse-side"]
 
 
 def _logged_load(cli, db, path, config) -> list[str]:
