@@ -108,18 +108,26 @@ def try_incremental(con, steps: tuple[str, ...], params: dict,
 
 
 def _merge(con, side: SideConnection, steps: tuple[str, ...], params: dict) -> None:
-    """Write the scope's rows back: the replies on `side`, the rest meanwhile on `con`; once
-    the messages' keys are written, the whole-table steps (they read only messages and the
-    configuration) queue on `side` behind the replies."""
+    """Write the scope's rows back: the replies and campaign matches on `side`, the rest
+    meanwhile on `con`; once the messages' keys are written, the whole-table steps (they read
+    only messages and the configuration) queue on `side` behind them."""
     sql.execute_script(con, "etl/scope_touched_ids")
-    replies = side.call(lambda cursor: sql.execute_script(cursor, "etl/scope_merge_replies"))
+    replies = side.call(lambda cursor: _merge_beside(cursor))
     try:
         sql.execute_script(con, "etl/scope_merge_keys")
         side.submit(lambda cursor: run_global(cursor, steps, params))
         sql.execute_script(con, "etl/scope_merge")
         sql.execute_script(con, "etl/scope_summary_hours")
     finally:
-        replies()   # it reads derive_scope, which the caller detaches next (not the steps)
+        replies()   # they read derive_scope, which the caller detaches next (not the steps)
+
+
+def _merge_beside(cursor) -> None:
+    """The merges of the second connection: replies and reply pairs, then campaign matches
+    (they read only the scope and derive_scope.touched_ids, and write tables the first
+    connection's merge does not touch)."""
+    sql.execute_script(cursor, "etl/scope_merge_replies")
+    sql.execute_script(cursor, "etl/scope_merge_events")
 
 
 def run_global(con, steps: tuple[str, ...], params: dict) -> None:

@@ -140,6 +140,10 @@ def test_reply_flags_run_ahead_on_the_second_connection(generated, cli, tmp_path
     # (summaries.catalog: the derive changes neither)
     assert _threads(incremental, "etl/scope_summary_hour_tables") == ["carepulse-side"]
     assert _threads(incremental, "etl/scope_summary_digest") == ["carepulse-side"]
+    # and the campaign matches are merged there, after the replies
+    assert set(_threads(incremental, "etl/scope_merge_events")) == {"carepulse-side"}
+    assert _span(incremental, "etl/scope_merge_replies#8")[1] <= \
+        _span(incremental, "etl/scope_merge_events#1")[0]
 
 
 def _logged_load(cli, db, path, config) -> list[str]:
