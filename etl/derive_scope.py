@@ -154,21 +154,29 @@ def _run_in_scope(con, database: str, steps: tuple[str, ...], params: dict,
     if step_ahead in steps:
         ahead_done = side.call(lambda cursor: _run_step_in_scope(
             cursor, database, step_ahead, params, share="etl/scope_ahead_share"))
-    with _in_scope(con, database):
-        for step in steps:
-            if step == ahead_reader:
-                ahead_done()
-            if step == reader:
-                waiting()
-            if step == step_ahead:
-                continue
-            if step == step_beside:
-                waiting = side.call(lambda cursor, step=step: _run_step_in_scope(
-                    cursor, database, step, params))
-            else:
-                sql.execute_script(con, step, params)
-        waiting()
-        ahead_done()
+    try:
+        with _in_scope(con, database):
+            for step in steps:
+                if step == ahead_reader:
+                    ahead_done()
+                if step == reader:
+                    waiting()
+                if step == step_ahead:
+                    continue
+                if step == step_beside:
+                    waiting = side.call(lambda cursor, step=step: _run_step_in_scope(
+                        cursor, database, step, params))
+                else:
+                    sql.execute_script(con, step, params)
+            waiting()
+            ahead_done()
+    except BaseException:
+        # the caller detaches the scope next and may derive in full instead: the steps on
+        # `side` read the scope, so they end first (an error of theirs is raised by side.close())
+        for done in (ahead_done, waiting):
+            with contextlib.suppress(BaseException):
+                done()
+        raise
     if step_ahead in steps:
         sql.execute_script(con, "etl/scope_ahead_done")
 
