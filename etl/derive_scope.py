@@ -58,14 +58,18 @@ def save_state(con, fingerprint_: str, mode: str) -> None:
 
 def try_incremental(con, steps: tuple[str, ...], params: dict,
                     fingerprint_: Callable[[], str], side: SideConnection,
-                    beside: tuple[str, str] | None = None) -> str | None:
+                    beside: tuple[str, str] | None = None,
+                    ahead: tuple[str, str] | None = None) -> str | None:
     """Derive incrementally if that is exact and worth it; returns the mode it ran in
     ('incremental: ...'), or None with nothing changed when the caller must derive in full.
     `fingerprint_` waits for the fingerprint, computed meanwhile (the scope is looked for
     first: that only makes temp tables). The replies are merged on `side` (its errors are
     raised when the caller closes it), and so are the whole-table steps (`run_global`) run,
     as soon as the messages' keys are written. `beside` = (step, reader): that step runs in
-    the scope on `side`, beside the steps after it, until `reader` needs its table."""
+    the scope on `side`, beside the steps after it, until `reader` needs its table. `ahead` =
+    (step, reader): that step, which makes a temp table from the scope's messages alone, runs
+    on `side` first, beside the steps before it, and its table is shared through the scope
+    database until the steps are done; `reader` is the first step that reads it."""
     if not _derived_tables_present(con):
         return None
     counts = sql.one(con, "etl/scope_counts")
@@ -91,7 +95,8 @@ def try_incremental(con, steps: tuple[str, ...], params: dict,
         if scope == 0:
             side.submit(lambda cursor: run_global(cursor, steps, params))
             return "incremental: nothing new"
-        _run_in_scope(con, database, steps, params, side, beside or ("", ""))
+        _run_in_scope(con, database, steps, params, side, beside or ("", ""),
+                      ahead or ("", ""))
         # a brand account nobody foresaw (scope_new_accounts.sql) could brand old messages
         # anywhere: the full derive that follows sees it too (brand accounts only grow)
         if not _scope_tables(con) <= MERGED or _brand_accounts(con) != accounts_expected:
@@ -103,18 +108,26 @@ def try_incremental(con, steps: tuple[str, ...], params: dict,
 
 
 def _merge(con, side: SideConnection, steps: tuple[str, ...], params: dict) -> None:
-    """Write the scope's rows back: the replies on `side`, the rest meanwhile on `con`; once
-    the messages' keys are written, the whole-table steps (they read only messages and the
-    configuration) queue on `side` behind the replies."""
+    """Write the scope's rows back: the replies and campaign matches on `side`, the rest
+    meanwhile on `con`; once the messages' keys are written, the whole-table steps (they read
+    only messages and the configuration) queue on `side` behind them."""
     sql.execute_script(con, "etl/scope_touched_ids")
-    replies = side.call(lambda cursor: sql.execute_script(cursor, "etl/scope_merge_replies"))
+    replies = side.call(lambda cursor: _merge_beside(cursor))
     try:
         sql.execute_script(con, "etl/scope_merge_keys")
         side.submit(lambda cursor: run_global(cursor, steps, params))
         sql.execute_script(con, "etl/scope_merge")
         sql.execute_script(con, "etl/scope_summary_hours")
     finally:
-        replies()   # it reads derive_scope, which the caller detaches next (not the steps)
+        replies()   # they read derive_scope, which the caller detaches next (not the steps)
+
+
+def _merge_beside(cursor) -> None:
+    """The merges of the second connection: replies and reply pairs, then campaign matches
+    (they read only the scope and derive_scope.touched_ids, and write tables the first
+    connection's merge does not touch)."""
+    sql.execute_script(cursor, "etl/scope_merge_replies")
+    sql.execute_script(cursor, "etl/scope_merge_events")
 
 
 def run_global(con, steps: tuple[str, ...], params: dict) -> None:
@@ -126,28 +139,54 @@ def run_global(con, steps: tuple[str, ...], params: dict) -> None:
 
 
 def _run_in_scope(con, database: str, steps: tuple[str, ...], params: dict,
-                  side: SideConnection, beside: tuple[str, str]) -> None:
+                  side: SideConnection, beside: tuple[str, str],
+                  ahead: tuple[str, str] = ("", "")) -> None:
     """The steps, unchanged, with derive_scope first on the search path: they read and write its
     messages and create their tables there; other tables (configuration, events, brand accounts)
     are the loaded database's. The step `beside[0]` runs on `side` (in the scope too), beside
-    the steps after it; the step `beside[1]` waits for it (and gets its error, if any)."""
+    the steps after it; the step `beside[1]` waits for it (and gets its error, if any). The
+    step `ahead[0]` runs on `side` before anything else, its temp table then copied into the
+    scope database (sql/etl/scope_ahead_share.sql; removed again once the steps are done), and
+    the step `ahead[1]` waits for it."""
     step_beside, reader = beside
-    waiting = lambda: None
-    with _in_scope(con, database):
-        for step in steps:
-            if step == reader:
-                waiting()
-            if step == step_beside:
-                waiting = side.call(lambda cursor, step=step: _run_step_in_scope(
-                    cursor, database, step, params))
-            else:
-                sql.execute_script(con, step, params)
-        waiting()
+    step_ahead, ahead_reader = ahead
+    waiting = ahead_done = lambda: None
+    if step_ahead in steps:
+        ahead_done = side.call(lambda cursor: _run_step_in_scope(
+            cursor, database, step_ahead, params, share="etl/scope_ahead_share"))
+    try:
+        with _in_scope(con, database):
+            for step in steps:
+                if step == ahead_reader:
+                    ahead_done()
+                if step == reader:
+                    waiting()
+                if step == step_ahead:
+                    continue
+                if step == step_beside:
+                    waiting = side.call(lambda cursor, step=step: _run_step_in_scope(
+                        cursor, database, step, params))
+                else:
+                    sql.execute_script(con, step, params)
+            waiting()
+            ahead_done()
+    except BaseException:
+        # the caller detaches the scope next and may derive in full instead: the steps on
+        # `side` read the scope, so they end first (an error of theirs is raised by side.close())
+        for done in (ahead_done, waiting):
+            with contextlib.suppress(BaseException):
+                done()
+        raise
+    if step_ahead in steps:
+        sql.execute_script(con, "etl/scope_ahead_done")
 
 
-def _run_step_in_scope(con, database: str, step: str, params: dict) -> None:
+def _run_step_in_scope(con, database: str, step: str, params: dict,
+                       share: str | None = None) -> None:
     with _in_scope(con, database):
         sql.execute_script(con, step, params)
+        if share:
+            sql.execute_script(con, share)
 
 
 @contextlib.contextmanager

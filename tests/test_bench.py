@@ -138,3 +138,7 @@ def test_sql_timings_are_logged_per_statement_when_asked(monkeypatch, capsys):
     # bench.run's parse of the lines still finds each statement's wall and CPU seconds
     assert [name for _, _, name in run._TIMING.findall("\n".join(lines))][:2] == [
         "etl/schema#1", "etl/schema#2"]
+    # and the bookkeeping queries (sql.rows / sql.one), which gaps in the timeline once hid
+    assert sql.one(con, "etl/current_database")["name"] == "memory"
+    lines = [l for l in capsys.readouterr().err.splitlines() if l.startswith("sql-timing")]
+    assert len(lines) == 1 and " etl/current_database#1 @" in lines[0]

@@ -109,3 +109,95 @@ def test_dm_handoff_across_loads(cli, tmp_path, monkeypatch, read_db):
     handoff = dict(read_db(tmp_path / "inc.duckdb",
                            "select conversation_id, handoff_of from conversations"))
     assert handoff["10"] == "1" and handoff["12"] is None and handoff["16"] == "5"
+
+
+
+def test_reply_flags_run_ahead_on_the_second_connection(generated, cli, tmp_path, monkeypatch):
+    """In an incremental derive derive_outbound_flags runs on the second connection (etl/derive.py
+    AHEAD_STEP) while derive_threads runs on the first, and derive_replies reads its rows only
+    once they are made; a full derive keeps it on the first connection. Either way the tables
+    (summaries included) are a full derive's."""
+    monkeypatch.setenv("CAREPULSE_SQL_TIMINGS", "1")
+    inc, full = tmp_path / "inc.duckdb", tmp_path / "full.duckdb"
+    _logged_load(cli, inc, generated.base, generated.config)
+    incremental = _logged_load(cli, inc, generated.day, generated.config)
+    assert _mode(inc).startswith("incremental:")
+    monkeypatch.setenv("CAREPULSE_DERIVE", "full")
+    _logged_load(cli, full, generated.base, generated.config)
+    full_log = _logged_load(cli, full, generated.day, generated.config)
+    assert _differences(inc, full) == {t: [0, 0] for t in TABLES}
+
+    assert _threads(incremental, "etl/derive_outbound_flags") == ["carepulse-side"]
+    assert _threads(incremental, "etl/scope_ahead_share") == ["carepulse-side"] * 2
+    assert set(_threads(incremental, "etl/derive_threads")) == {"MainThread"}
+    # derive_replies waits for the shared rows (whether the two connections overlapped
+    # depends on the machine's load, so it is not asserted)
+    shared, replies = _span(incremental, "etl/scope_ahead_share#2"), _span(
+        incremental, "etl/derive_replies#4")
+    assert shared[1] <= replies[0]
+    assert _threads(full_log, "etl/derive_outbound_flags") == ["MainThread"]
+    # the summaries' digests and key columns, read by refresh(), are read there meanwhile too
+    # (summaries.catalog: the derive changes neither)
+    assert _threads(incremental, "etl/scope_summary_hour_tables") == ["carepulse-side"]
+    assert _threads(incremental, "etl/scope_summary_digest") == ["carepulse-side"]
+    # and the campaign matches are merged there, after the replies
+    assert set(_threads(incremental, "etl/scope_merge_events")) == {"carepulse-side"}
+    assert _span(incremental, "etl/scope_merge_replies#8")[1] <= \
+        _span(incremental, "etl/scope_merge_events#1")[0]
+
+
+def _logged_load(cli, db, path, config) -> list[str]:
+    """Load one file; its sql-timing lines (CAREPULSE_SQL_TIMINGS set)."""
+    code, _, err = cli("load", "twcs", path, "--db", db, "--config", config)
+    assert code == 0, err
+    return [line for line in err.splitlines() if line.startswith("sql-timing")]
+
+
+def _threads(log: list[str], step: str) -> list[str]:
+    """The thread of each statement of `step` (a SQL file) in the log, in order."""
+    return [line.rsplit("[", 1)[1].split("]", 1)[0] for line in log if f" {step}#" in line]
+
+
+def _span(log: list[str], statement: str) -> tuple[float, float]:
+    """When `statement` ('file#n') ran on the log's timeline: (start, end) in seconds."""
+    line = next(line for line in log if f" {statement} @" in line)
+    start, end = line.split(f" {statement} @", 1)[1].split(" ", 1)[0].split("-")
+    return float(start), float(end)
+
+
+def test_a_failed_step_in_the_scope_falls_back_to_a_full_derive(generated, cli, tmp_path,
+                                                                  monkeypatch):
+    """A step failing in the scope on the first connection (e.g. a table of an older layout)
+    makes the load derive in full, also while the step run ahead on the second connection is
+    still reading the scope (derive_scope.py waits for it before the scope is detached)."""
+    import threading
+    import time
+
+    import duckdb
+
+    import sql
+
+    inc, full = tmp_path / "inc.duckdb", tmp_path / "full.duckdb"
+    _logged_load(cli, inc, generated.base, generated.config)
+    execute = sql.execute_script
+    failed = []
+
+    def flaky(con, name, params=None):
+        scoped = con.execute("select current_database()").fetchall()[0][0] == \
+            derive_scope.SCOPE_DB
+        if name == "etl/derive_outbound_flags" and scoped:
+            time.sleep(0.5)          # still reading the scope when the first connection fails
+        if name == "etl/derive_business_clock" and scoped and not failed \
+                and threading.current_thread() is threading.main_thread():
+            failed.append(name)
+            raise duckdb.Error("a derived table of an older layout")
+        return execute(con, name, params)
+
+    monkeypatch.setattr(sql, "execute_script", flaky)
+    _logged_load(cli, inc, generated.day, generated.config)
+    assert failed and _mode(inc) == "full"
+    monkeypatch.setattr(sql, "execute_script", execute)
+    monkeypatch.setenv("CAREPULSE_DERIVE", "full")
+    _logged_load(cli, full, generated.base, generated.config)
+    _logged_load(cli, full, generated.day, generated.config)
+    assert _differences(inc, full) == {t: [0, 0] for t in TABLES}

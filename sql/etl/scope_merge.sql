@@ -2,7 +2,8 @@
 -- after scope_merge_keys.sql has written the keys of every message in it: the replies and
 -- campaign matches of the touched messages (scope_context.sql: the rest of the scope is
 -- context, whole conversations the load did not touch, whose messages keep their keys and so
--- their replies and matches); and the rows of the
+-- their replies and matches; those two are merged by scope_merge_replies.sql and
+-- scope_merge_events.sql on a second connection); here the rows of the
 -- conversations that may have changed: those of each customer in scope that start at or after
 -- the customer's `since` (their context is complete), plus the stored conversations the load
 -- touched (one re-rooted under a newly loaded parent gets a new id).
@@ -13,7 +14,7 @@
 -- as whole-row structs (IS DISTINCT FROM: NULLs equal, as EXCEPT compares them; a set EXCEPT
 -- over the keys on both sides, then NOT IN twice for the keys on one side, cost ~15% more).
 -- Stored rows are found on their key column, then read by row id (as in scope_copy.sql).
--- The replies are merged by scope_merge_replies.sql, on a second connection meanwhile.
+-- The replies and campaign matches are merged on a second connection meanwhile.
 -- Keeps temp table scope_changed_conversations (both versions of every conversation row deleted
 -- or inserted) for scope_summary_hours.sql and scope_summary_first_hour.sql. params: none
 create or replace temp table scope_rewritten as
@@ -66,26 +67,3 @@ union all
 select conversation_id, started_at, handoff_of, brand, first_response_at
 from scope_rewritten
 where conversation_id in (select conversation_id from scope_changed);
-
-create or replace temp table scope_rewritten as
-select *
-from derive_scope.event_matches
-where message_id in (select message_id from scope_touched);
-
-create or replace temp table scope_stored as
-select *
-from event_matches
-where message_id in (select message_id from scope_touched);
-
-create or replace temp table scope_changed as
-select message_id from (select * from scope_stored except select * from scope_rewritten)
-union
-select message_id from (select * from scope_rewritten except select * from scope_stored);
-
-delete from event_matches
-where message_id in (select message_id from scope_changed);
-
-insert into event_matches by name
-select *
-from scope_rewritten
-where message_id in (select message_id from scope_changed);
