@@ -112,7 +112,7 @@ def _merge(con, side: SideConnection, steps: tuple[str, ...], params: dict) -> N
     meanwhile on `con`; once the messages' keys are written, the whole-table steps (they read
     only messages and the configuration) queue on `side` behind them."""
     sql.execute_script(con, "etl/scope_touched_ids")
-    replies = side.call(lambda cursor: _merge_beside(cursor))
+    replies = side.call(_merge_beside)
     try:
         sql.execute_script(con, "etl/scope_merge_keys")
         side.submit(lambda cursor: run_global(cursor, steps, params))

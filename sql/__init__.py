@@ -136,15 +136,14 @@ def rows(con, name: str, params: dict | None = None) -> list[dict]:
     CAREPULSE_SQL_TIMINGS set they are logged as execute_script's statements are: at 2.8M's next
     day ~40 of them, ~0.04 s of the timeline that showed as gaps."""
     sql_text, bound = bind(name, params)
-    if not os.environ.get(TIMINGS_ENV):
-        result = con.execute(sql_text, bound)
-        names = [column[0] for column in result.description]
-        return [dict(zip(names, values)) for values in result.fetchall()]
-    began, cpu = time.perf_counter(), _cpu_seconds()
+    timed = bool(os.environ.get(TIMINGS_ENV))
+    if timed:
+        began, cpu = time.perf_counter(), _cpu_seconds()
     result = con.execute(sql_text, bound)
     names = [column[0] for column in result.description]
     found = [dict(zip(names, values)) for values in result.fetchall()]
-    _log_timing(name, 1, sql_text, time.perf_counter() - began, _cpu_seconds() - cpu)
+    if timed:
+        _log_timing(name, 1, sql_text, time.perf_counter() - began, _cpu_seconds() - cpu)
     return found
 
 
