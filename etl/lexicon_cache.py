@@ -51,6 +51,20 @@ def open_stored(con) -> bool:
     return True
 
 
+def setup_from_stored(con, setup: str) -> bool:
+    """Run the SQL file `setup` (which reads the frames under FRAMES) over the frames the
+    database keeps, if they are current, and return True; else change nothing and return False.
+    It never writes the database, so a second connection may run it while the first one writes
+    (etl/load.py has the scorer read its lexicon early so)."""
+    if not open_stored(con):
+        return False
+    try:
+        sql.execute_script(con, setup)
+    finally:
+        close_stored(con)
+    return True
+
+
 def close_stored(con) -> None:
     sql.execute_script(con, "etl/lexicon_cache_close")
 

@@ -144,6 +144,11 @@ def test_reply_flags_run_ahead_on_the_second_connection(generated, cli, tmp_path
     assert set(_threads(incremental, "etl/scope_merge_events")) == {"carepulse-side"}
     assert _span(incremental, "etl/scope_merge_replies#8")[1] <= \
         _span(incremental, "etl/scope_merge_events#1")[0]
+    # the day is scored on the second connection, its lexicon read there first (etl/load.py
+    # _preload_lexicon, submitted before the first connection classifies the run)
+    assert _threads(incremental, "etl/sentiment_setup")[0] == "carepulse-side"
+    assert _span(incremental, "etl/sentiment_setup#4")[1] <= \
+        _span(incremental, "etl/sentiment_side_input#1")[0]
 
 
 def _logged_load(cli, db, path, config) -> list[str]:

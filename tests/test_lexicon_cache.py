@@ -99,3 +99,35 @@ def test_the_digest_covers_the_lexicon_sources():
     names = {p.name for p in lexicon_cache._vader_files()}
     assert {"vader_lexicon.txt", "emoji_utf8_lexicon.txt", "vaderSentiment.py"} <= names
     assert len(lexicon_cache.digest()) == 64
+
+
+def test_the_scorer_preloads_only_a_current_stored_lexicon(built, monkeypatch):
+    """etl/load.py has the scorer read its lexicon early, beside the first connection's writes:
+    from current stored frames it makes the tables load_lexicon makes (load_lexicon then does
+    nothing more); from stale ones it makes nothing and writes nothing (no build, no store)."""
+    from etl import load
+
+    db, rows, types, scores = built
+    monkeypatch.setattr(sentiment, "lexicon_frames", lambda: pytest.fail("built the lexicon"))
+    con = publish.connect_writer(db)
+    try:
+        load._preload_lexicon(con)
+        assert lexicon_rows(con) == rows and lexicon_types(con) == types
+        monkeypatch.setattr(lexicon_cache, "open_stored",
+                            lambda con: pytest.fail("loaded the lexicon twice"))
+        sentiment.load_lexicon(con)
+        assert sentiment.score_texts(TEXTS, con).equals(scores)
+    finally:
+        con.close()
+    monkeypatch.undo()
+    monkeypatch.setattr(sentiment, "lexicon_frames", lambda: pytest.fail("built the lexicon"))
+    monkeypatch.setattr(lexicon_cache, "digest", lambda: "sources changed")
+    con = publish.connect_writer(db)
+    try:
+        before = con.execute("select * from meta order by all").fetchall()
+        load._preload_lexicon(con)
+        assert con.execute("select count(*) from duckdb_tables() where temporary").fetchall() \
+            == [(0,)]
+        assert con.execute("select * from meta order by all").fetchall() == before
+    finally:
+        con.close()
