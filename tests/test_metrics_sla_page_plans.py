@@ -45,3 +45,16 @@ def test_one_clock_reads_no_column_of_the_other(demo_db, name, clock):
         both = _plan(con, name, dict(params, clock="both"))
         for column in NOT_READ[(name, clock)]:
             assert re.search(rf"\b{column}\b", both), (name, "both", brands, column)
+
+
+def test_sla_curve_has_no_correlated_subquery(demo_db):
+    """sla_curve looks up the brands' targets by joins (brand_targets, is_target), not by a
+    correlated NOT EXISTS / IN, which DuckDB plans as MARK joins over a duplicate-eliminated copy
+    of the outer rows (a larger plan to build; session 12). Values: tests/test_metrics_sla.py
+    (own and default targets on the tied-times database)."""
+    con = _reader(demo_db)
+    start, end = _periods(con)[0]
+    for clock in ("calendar", "business", "both"):
+        plan = _plan(con, "metrics/sla_curve",
+                     dict(brands=[], start=start, end=end, clock=clock, horizon_minutes=None))
+        assert "MARK" not in plan and "DELIM" not in plan.upper(), clock
