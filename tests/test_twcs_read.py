@@ -258,3 +258,15 @@ print(run.rows_loaded, raw.parser, scored > 0,
                               text=True, env=dict(os.environ), check=True).stdout
                for code in (store_lexicon, load_file)]
     assert outputs[1].split() == ["5000", "duckdb", "True", "[]"]
+
+
+def test_large_files_are_read_in_buffers_of_whole_row_groups():
+    """A large file's read buffers (one batch each of the order-keeping staging insert) hold
+    more than a row group of records, so no batch is copied again to be merged; files up to
+    ~128 MiB keep DuckDB's 16 MiB buffers (both cores busy), small ones 2 MiB buffers."""
+    assert twcs.buffer_size_for(11_000_000) == twcs.SMALL_FILE_BUFFER
+    assert twcs.buffer_size_for(30_000_000) == twcs.DEFAULT_BUFFER == 16 << 20
+    size_2_8m = 523_753_219                          # the 2.8M benchmark file: 8 buffers
+    assert 60 << 20 < twcs.buffer_size_for(size_2_8m) <= twcs.LARGE_FILE_BUFFER
+    assert twcs.buffer_size_for(4_500_000_000) == twcs.LARGE_FILE_BUFFER
+    assert twcs.LARGE_FILE_BUFFER > twcs.MAX_RECORD_CHARS

@@ -42,6 +42,15 @@ RAW_CAP = 100_000
 # files keep DuckDB's default.
 SMALL_FILE = 16 << 20
 SMALL_FILE_BUFFER = 2 * MAX_RECORD_CHARS
+# Each buffer is one batch of the order-keeping CREATE TABLE AS that stages the rows: a batch
+# under one row group (122,880 rows) is copied once more to be merged with its neighbours, and
+# a 16 MiB buffer holds only ~90-120k twcs records. Large files get buffers of LARGE_FILE_BUFFER
+# (~350k records each, written as they are), while at least PARALLEL_BUFFERS of them keep both
+# cores busy to the end; files between (16 MiB to ~128 MiB) keep 16 MiB buffers.
+# 2.8M rows: the staging CPU -0.3 to -0.5 s, same rows in the same order.
+DEFAULT_BUFFER = 16 * MAX_RECORD_CHARS
+LARGE_FILE_BUFFER = 64 << 20
+PARALLEL_BUFFERS = 8
 # A rejected record as the loader quarantines it: (physical line, raw text, reason).
 Reject = tuple[int, str, str]
 
@@ -371,8 +380,14 @@ def _define_duckdb_view(con, layout: CsvLayout, parallel: bool) -> None:
 
 
 def _buffer_size(path: Path) -> int:
-    """read_csv's buffer size in bytes for this file (see SMALL_FILE)."""
-    return SMALL_FILE_BUFFER if path.stat().st_size < SMALL_FILE else 16 * MAX_RECORD_CHARS
+    """read_csv's buffer size in bytes for this file (see SMALL_FILE, LARGE_FILE_BUFFER)."""
+    return buffer_size_for(path.stat().st_size)
+
+
+def buffer_size_for(size: int) -> int:
+    if size < SMALL_FILE:
+        return SMALL_FILE_BUFFER
+    return min(LARGE_FILE_BUFFER, max(DEFAULT_BUFFER, size // PARALLEL_BUFFERS))
 
 
 def _column_names(layout: CsvLayout) -> dict[str, str]:
