@@ -41,8 +41,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--compare")
     args = parser.parse_args(argv)
 
-    con = duckdb.connect()
-    con.execute(f"set threads = {int(args.threads)}")
+    con = duckdb.connect(config={"threads": int(args.threads)})
     con.execute("set enable_progress_bar = false")
     con.execute("attach ? as src (read_only)", [args.db])
     con.execute(queries.text("scorer_input"))
