@@ -22,6 +22,11 @@ def _ids(path, column):
         return [row[column] for row in csv.DictReader(fh)]
 
 
+def test_the_report_carries_the_machine_speed_before_and_after(report):
+    probes = report["machine"]["speed_probe_cpu_s"]
+    assert len(probes) == 2 and all(p > 0 for p in probes)
+
+
 def test_the_next_day_continues_the_base_file(report):
     data = report["sizes"][0]["dataset"]
     assert data["base_rows"] + data["day_rows"] == data["generated_rows"]
